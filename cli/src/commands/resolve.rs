@@ -1,0 +1,58 @@
+//! `semconv resolve`.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use miette::{IntoDiagnostic, WrapErr};
+
+use crate::registry_args::{RegistryArgs, report};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// YAML.
+    Yaml,
+    /// JSON.
+    Json,
+}
+
+/// Arguments of `semconv resolve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    registry: RegistryArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "yaml")]
+    format: Format,
+    /// Write to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> miette::Result<ExitCode> {
+    let loaded = match args.registry.load(false) {
+        Ok(l) => l,
+        Err(diags) => {
+            report(&diags);
+            eprintln!("{}: {} error(s)", args.registry.describe(), diags.error_count());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&loaded.registry).into_diagnostic()?,
+        Format::Yaml => serde_saphyr::to_string(&loaded.registry).into_diagnostic()?,
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes()).into_diagnostic()?;
+            out.write_all(b"\n").into_diagnostic()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,49 @@
+//! `semconv`: check, resolve and inspect semantic-convention registries; validate GenAI telemetry.
+
+mod commands;
+mod registry_args;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Tools for OpenTelemetry GenAI semantic conventions.
+#[derive(Debug, Parser)]
+#[command(name = "semconv", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load and resolve a registry; report every problem with file:line:column (exit 1 on errors).
+    Check(commands::check::Args),
+    /// Print the resolved registry (YAML or JSON).
+    Resolve(commands::resolve::Args),
+    /// Print the JSON Schema of registry files (or of `manifest.yaml`).
+    Schema(commands::schema::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(a) => commands::check::run(a),
+        Command::Resolve(a) => commands::resolve::run(a),
+        Command::Schema(a) => commands::schema::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e:?}");
+            ExitCode::from(2)
+        }
+    }
+}

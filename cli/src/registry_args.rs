@@ -1,0 +1,55 @@
+//! The `-r DIR` / `--dependency` arguments shared by every command that reads a registry.
+
+use std::path::PathBuf;
+
+use genai_registry::{Diagnostics, Loaded, RegistryLoader};
+
+/// Which registry to read.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RegistryArgs {
+    /// Registry directory (default: the GenAI registry embedded in this binary).
+    #[arg(short = 'r', long = "registry", value_name = "DIR")]
+    pub registry: Option<PathBuf>,
+    /// Use a local directory for a dependency, by its schema URL or registry_path:
+    /// `--dependency https://opentelemetry.io/schemas/1.43.0=../core/model`.
+    #[arg(long = "dependency", value_name = "URL=DIR", value_parser = parse_dependency)]
+    pub dependencies: Vec<(String, PathBuf)>,
+}
+
+fn parse_dependency(s: &str) -> Result<(String, PathBuf), String> {
+    match s.rsplit_once('=') {
+        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_string(), PathBuf::from(v))),
+        _ => Err(format!("expected URL=DIR, got `{s}`")),
+    }
+}
+
+impl RegistryArgs {
+    /// A loader configured from the arguments.
+    pub fn loader(&self) -> RegistryLoader {
+        self.dependencies
+            .iter()
+            .fold(RegistryLoader::new(), |l, (k, p)| l.dependency(k.clone(), p.clone()))
+    }
+
+    /// Loads the chosen registry (with or without the JSON Schema check).
+    pub fn load(&self, schema_check: bool) -> Result<Loaded, Diagnostics> {
+        let loader = self.loader().schema_check(schema_check);
+        match &self.registry {
+            Some(dir) => loader.load_dir(dir),
+            None => loader.load_files(genai_registry::embedded::yaml_files()),
+        }
+    }
+
+    /// A short name for messages.
+    pub fn describe(&self) -> String {
+        match &self.registry {
+            Some(d) => d.display().to_string(),
+            None => "embedded GenAI registry".into(),
+        }
+    }
+}
+
+/// Prints diagnostics (errors and warnings) to stderr.
+pub fn report(diags: &Diagnostics) {
+    eprint!("{}", diags.render());
+}
