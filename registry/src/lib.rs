@@ -107,12 +107,17 @@ impl RegistryLoader {
         let reg = loader::parse_files(root, files, &mut errors);
         if self.schema_check {
             for f in &reg.files {
-                schema::validate(&f.node, &f.source, schema::Which::File, &mut errors);
+                let which = match f.content {
+                    loader::FileContent::V1(_) => schema::Which::Classic,
+                    loader::FileContent::V2(_) => schema::Which::Definition2,
+                };
+                schema::validate(&f.node, &f.source, which, &mut errors);
             }
             if let (Some(node), Some((_, src))) = (&reg.manifest_node, &reg.manifest) {
                 schema::validate(node, src, schema::Which::Manifest, &mut errors);
             }
         }
+        dedupe_schema_errors(&mut errors);
         let deps = self.dependencies(&reg, &mut errors, depth);
         let registry = resolver::resolve(&reg, &deps, &mut errors);
         let mut diags = Diagnostics(errors);
@@ -218,4 +223,21 @@ impl RegistryLoader {
         }
         out
     }
+}
+
+/// A node that fails to deserialize usually fails the JSON Schema too: keep the deserializer's
+/// message (it has the "did you mean") and drop the schema's report of the same line.
+fn dedupe_schema_errors(errors: &mut Vec<RegistryError>) {
+    let seen: std::collections::HashSet<(PathBuf, u32)> = errors
+        .iter()
+        .filter(|e| e.kind != ErrorKind::Schema)
+        .filter_map(|e| Some((e.location.file.as_ref()?.path.clone(), e.location.start.line)))
+        .collect();
+    errors.retain(|e| {
+        e.kind != ErrorKind::Schema
+            || e.location
+                .file
+                .as_ref()
+                .is_none_or(|f| !seen.contains(&(f.path.clone(), e.location.start.line)))
+    });
 }

@@ -318,7 +318,10 @@ pub fn parse_file(source: Arc<SourceFile>, errors: &mut Vec<RegistryError>) -> O
             imports: one::<Imports>(&node, "imports", &source, errors, &mut ok),
         })
     };
-    ok.then_some(LoadedFile {
+    // Items that parsed are kept even when others did not, so one typo does not cascade
+    // into "unknown ref" errors everywhere.
+    let _ = ok;
+    Some(LoadedFile {
         source,
         node,
         content,

@@ -13,7 +13,6 @@ use crate::model::resolved::{
 use crate::model::spec::{AttributeRefV2, AttributeV1, GroupType, RefinementV2, Visibility};
 use crate::source::Location;
 use crate::suggest::did_you_mean;
-use crate::yaml::Located;
 
 /// Fields an attribute item may set on a group; each one set overrides the inherited value.
 #[derive(Debug, Clone, Default)]
@@ -75,7 +74,6 @@ struct RawGroup {
     meta: Group,
     loc: Location,
     internal: bool,
-    excluded: bool,
     parent: Option<(String, Location, bool)>,
     items: Vec<Item>,
 }
@@ -427,7 +425,6 @@ impl Resolver<'_> {
             }
         }
         self.add_group(RawGroup {
-            excluded: is_excluded(meta.annotations.as_ref()),
             meta,
             loc: g.id.loc.clone(),
             internal: false,
@@ -460,8 +457,7 @@ impl Resolver<'_> {
             meta.annotations = g.annotations.clone();
             let items = v2_items(&g.attributes, None, self.errors);
             self.add_group(RawGroup {
-                excluded: is_excluded(meta.annotations.as_ref()),
-                meta,
+                    meta,
                 loc: g.id.loc.clone(),
                 internal: g.visibility == Visibility::Internal,
                 parent: None,
@@ -481,8 +477,7 @@ impl Resolver<'_> {
             meta.annotations = s.annotations.clone();
             let items = v2_items(&s.attributes, None, self.errors);
             self.add_group(RawGroup {
-                excluded: is_excluded(meta.annotations.as_ref()),
-                meta,
+                    meta,
                 loc: s.ty.loc.clone(),
                 internal: false,
                 parent: None,
@@ -501,8 +496,7 @@ impl Resolver<'_> {
             meta.annotations = e.annotations.clone();
             let items = v2_items(&e.attributes, None, self.errors);
             self.add_group(RawGroup {
-                excluded: is_excluded(meta.annotations.as_ref()),
-                meta,
+                    meta,
                 loc: e.name.loc.clone(),
                 internal: false,
                 parent: None,
@@ -523,8 +517,7 @@ impl Resolver<'_> {
             meta.annotations = m.annotations.clone();
             let items = v2_items(&m.attributes, None, self.errors);
             self.add_group(RawGroup {
-                excluded: is_excluded(meta.annotations.as_ref()),
-                meta,
+                    meta,
                 loc: m.name.loc.clone(),
                 internal: false,
                 parent: None,
@@ -543,8 +536,7 @@ impl Resolver<'_> {
             let mut items = v2_items(&e.identity, Some("identifying"), self.errors);
             items.extend(v2_items(&e.description, Some("descriptive"), self.errors));
             self.add_group(RawGroup {
-                excluded: is_excluded(meta.annotations.as_ref()),
-                meta,
+                    meta,
                 loc: e.ty.loc.clone(),
                 internal: false,
                 parent: None,
@@ -579,7 +571,6 @@ impl Resolver<'_> {
         items.extend(v2_items(&rf.description, Some("descriptive"), self.errors));
         let base = format!("{prefix}.{}", rf.reference.value);
         self.add_group(RawGroup {
-            excluded: is_excluded(meta.annotations.as_ref()),
             meta,
             loc: rf.id.loc.clone(),
             internal: false,
@@ -862,6 +853,3 @@ fn examples(v: Option<&serde_json::Value>) -> Vec<serde_json::Value> {
         Some(other) => vec![other.clone()],
     }
 }
-
-#[allow(dead_code)]
-fn _located_is_used(_: &Located<String>) {}

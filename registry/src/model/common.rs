@@ -8,7 +8,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 /// Maturity of a definition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stability {
     /// Stable: no breaking changes.
@@ -24,6 +24,19 @@ pub enum Stability {
     ReleaseCandidate,
     /// Legacy marker for deprecated items.
     Deprecated,
+}
+
+impl JsonSchema for Stability {
+    fn schema_name() -> Cow<'static, str> {
+        "Stability".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Maturity of a definition (`experimental` is a legacy alias of `development`).",
+            "type": "string",
+            "enum": ["stable", "development", "experimental", "alpha", "beta", "release_candidate", "deprecated"]
+        })
+    }
 }
 
 impl Stability {
