@@ -1,0 +1,316 @@
+//! Loading telemetry files: OTLP/JSON (one request, or JSON Lines) and OTLP protobuf.
+//!
+//! Formats, chosen by [`LoadOptions::format`], else by extension, else by content:
+//! - `.json`: one OTLP/JSON request (pretty-printed or not), or JSON Lines when the file holds
+//!   several lines that each start with a complete object, as the OpenTelemetry Collector's file
+//!   exporter writes (its default `format: json` writes one request per line).
+//! - `.jsonl`, `.ndjson`: JSON Lines, one request per line; blank lines are skipped.
+//! - `.pb`, `.binpb`, `.proto`, `.protobuf`, `.bin`: protobuf, either a single export request
+//!   (an OTLP/HTTP body), or the Collector file exporter's `format: proto` stream, where each
+//!   request is preceded by its length as a 4-byte big-endian integer. A file is read as that
+//!   stream when it starts with a zero byte (no protobuf message can) or when its length
+//!   prefixes chain exactly to its end. Varint-delimited streams are not supported.
+//! - anything else: JSON when the first non-blank byte is `{`, protobuf otherwise.
+//!
+//! The signal of each JSON request comes from its top-level field. A protobuf request does not
+//! say which signal it is: [`LoadOptions::signal`] fixes it, otherwise a file name containing
+//! `trace`/`span`, `log` or `metric` is tried first, then the others
+//! (see [`decode_protobuf_detect_into`]).
+//!
+//! Errors are located (line for JSON, byte offset for protobuf) and cost only the request they
+//! are in: the other lines or frames of the file are still loaded.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::otlp::{DecodeError, Signal, decode_json_into, decode_protobuf_detect_into};
+use crate::telemetry::{Origin, Source, Telemetry};
+
+/// A file layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// One OTLP/JSON request, or JSON Lines if the content says so.
+    Json,
+    /// One OTLP/JSON request per line.
+    JsonLines,
+    /// One protobuf request, or a stream of 4-byte big-endian length-prefixed requests.
+    Protobuf,
+}
+
+/// Overrides for [`load_file_with`] and [`load_bytes`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// The file layout; detected when `None`.
+    pub format: Option<Format>,
+    /// The signal of protobuf requests (JSON: only this signal is read); detected when `None`.
+    pub signal: Option<Signal>,
+}
+
+/// A located problem in an input file.
+#[derive(Debug, thiserror::Error)]
+#[error("{origin}: {kind}")]
+pub struct InputError {
+    /// Where: file, request index, and line (JSON) or byte offset (protobuf) of the request.
+    pub origin: Origin,
+    /// What went wrong.
+    pub kind: InputErrorKind,
+}
+
+/// What went wrong in an input file.
+#[derive(Debug, thiserror::Error)]
+pub enum InputErrorKind {
+    /// The file could not be read.
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    /// A request could not be decoded (positions are relative to the file).
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// A length-prefixed protobuf frame runs past the end of the file; nothing after it can be
+    /// read.
+    #[error("truncated frame: its length prefix announces {declared} bytes, {available} remain")]
+    TruncatedFrame {
+        /// Length announced by the prefix.
+        declared: u64,
+        /// Bytes left in the file after the prefix.
+        available: u64,
+    },
+}
+
+/// Loads a telemetry file, detecting its format and signal.
+///
+/// Returns what could be read and one error per request that could not; the outer error is for
+/// a file that cannot be read at all.
+pub fn load_file(path: impl AsRef<Path>) -> Result<(Telemetry, Vec<InputError>), InputError> {
+    load_file_with(path, &LoadOptions::default())
+}
+
+/// [`load_file`] with overrides.
+pub fn load_file_with(
+    path: impl AsRef<Path>,
+    options: &LoadOptions,
+) -> Result<(Telemetry, Vec<InputError>), InputError> {
+    let path = path.as_ref();
+    let source = Source::File(Arc::from(path));
+    let bytes = std::fs::read(path).map_err(|e| InputError {
+        origin: Origin::new(source.clone()),
+        kind: InputErrorKind::Io(e),
+    })?;
+    let mut options = *options;
+    if options.format.is_none() {
+        options.format = format_from_extension(path);
+    }
+    Ok(load_bytes(&bytes, source, &options))
+}
+
+/// Decodes the content of a file (or of standard input) from `source`; see [`load_file`].
+pub fn load_bytes(
+    bytes: &[u8],
+    source: Source,
+    options: &LoadOptions,
+) -> (Telemetry, Vec<InputError>) {
+    let mut loader = Loader {
+        out: Telemetry::new(),
+        errors: Vec::new(),
+        source,
+        request: 0,
+    };
+    let format = options.format.unwrap_or_else(|| sniff(bytes));
+    match format {
+        Format::Json => {
+            let text = strip_bom(bytes);
+            if looks_like_json_lines(text) {
+                loader.json_lines(text, options.signal);
+            } else {
+                loader.json_document(text, options.signal);
+            }
+        }
+        Format::JsonLines => loader.json_lines(strip_bom(bytes), options.signal),
+        Format::Protobuf => {
+            let hint = options.signal.or_else(|| signal_from_name(&loader.source));
+            let fixed = options.signal.is_some();
+            if is_length_prefixed(bytes) {
+                loader.protobuf_frames(bytes, hint, fixed);
+            } else {
+                loader.protobuf_message(bytes, 0, hint, fixed);
+            }
+        }
+    }
+    (loader.out, loader.errors)
+}
+
+/// The format implied by a file extension, if any.
+pub fn format_from_extension(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "json" => Some(Format::Json),
+        "jsonl" | "ndjson" => Some(Format::JsonLines),
+        "pb" | "binpb" | "proto" | "protobuf" | "bin" => Some(Format::Protobuf),
+        _ => None,
+    }
+}
+
+/// JSON when the first non-blank byte is `{`, protobuf otherwise.
+fn sniff(bytes: &[u8]) -> Format {
+    match strip_bom(bytes).iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Format::Json,
+        Some(_) => Format::Protobuf,
+        None => Format::Json,
+    }
+}
+
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
+}
+
+/// Several non-blank lines, the first of which holds a whole object (`{...}`).
+fn looks_like_json_lines(text: &[u8]) -> bool {
+    let mut lines = text
+        .split(|b| *b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .filter(|l| !l.is_empty());
+    match (lines.next(), lines.next()) {
+        (Some(first), Some(_)) => first.starts_with(b"{") && first.ends_with(b"}"),
+        _ => false,
+    }
+}
+
+/// A stream of 4-byte big-endian length-prefixed messages (see the module documentation).
+fn is_length_prefixed(bytes: &[u8]) -> bool {
+    if bytes.len() < 4 {
+        return false;
+    }
+    if bytes[0] == 0 {
+        return true;
+    }
+    let mut pos = 0usize;
+    while let Some(prefix) = bytes.get(pos..pos.saturating_add(4)) {
+        let len = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], prefix[3]]) as usize;
+        pos = pos.saturating_add(4).saturating_add(len);
+        if pos == bytes.len() {
+            return true;
+        }
+    }
+    false
+}
+
+fn signal_from_name(source: &Source) -> Option<Signal> {
+    let Source::File(path) = source else {
+        return None;
+    };
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.contains("trace") || name.contains("span") {
+        Some(Signal::Traces)
+    } else if name.contains("metric") {
+        Some(Signal::Metrics)
+    } else if name.contains("log") {
+        Some(Signal::Logs)
+    } else {
+        None
+    }
+}
+
+struct Loader {
+    out: Telemetry,
+    errors: Vec<InputError>,
+    source: Source,
+    request: u64,
+}
+
+impl Loader {
+    fn origin(&self, line: Option<u64>, offset: Option<u64>) -> Origin {
+        Origin {
+            source: self.source.clone(),
+            request: self.request,
+            line,
+            offset,
+        }
+    }
+
+    fn error(&mut self, origin: Origin, kind: InputErrorKind) {
+        self.errors.push(InputError { origin, kind });
+    }
+
+    fn json_document(&mut self, text: &[u8], signal: Option<Signal>) {
+        let first_line = text
+            .split(|b| *b == b'\n')
+            .position(|l| !l.trim_ascii().is_empty());
+        let Some(index) = first_line else {
+            return; // An empty file holds no request.
+        };
+        let origin = self.origin(Some(index as u64 + 1), None);
+        if let Err(err) = decode_json_into(text, signal, &origin, &mut self.out) {
+            // serde reports the document's own line, which is the file's line.
+            let origin = match &err {
+                DecodeError::Json { line, .. } => Origin {
+                    line: Some(*line),
+                    ..origin
+                },
+                _ => origin,
+            };
+            self.error(origin, err.into());
+        }
+        self.request += 1;
+    }
+
+    fn json_lines(&mut self, text: &[u8], signal: Option<Signal>) {
+        for (index, line) in text.split(|b| *b == b'\n').enumerate() {
+            if line.trim_ascii().is_empty() {
+                continue;
+            }
+            let number = index as u64 + 1;
+            let origin = self.origin(Some(number), None);
+            if let Err(err) = decode_json_into(line, signal, &origin, &mut self.out) {
+                self.error(origin, err.shifted(number - 1, 0).into());
+            }
+            self.request += 1;
+        }
+    }
+
+    fn protobuf_frames(&mut self, bytes: &[u8], hint: Option<Signal>, fixed: bool) {
+        let mut pos = 0usize;
+        while pos < bytes.len() {
+            let Some(prefix) = bytes.get(pos..pos + 4) else {
+                let origin = self.origin(None, Some(pos as u64));
+                let available = (bytes.len() - pos) as u64;
+                self.error(
+                    origin,
+                    InputErrorKind::TruncatedFrame {
+                        declared: 4,
+                        available,
+                    },
+                );
+                return;
+            };
+            let len = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], prefix[3]]) as usize;
+            let start = pos + 4;
+            let available = bytes.len() - start;
+            if len > available {
+                let origin = self.origin(None, Some(pos as u64));
+                self.error(
+                    origin,
+                    InputErrorKind::TruncatedFrame {
+                        declared: len as u64,
+                        available: available as u64,
+                    },
+                );
+                return;
+            }
+            self.protobuf_message(&bytes[start..start + len], start, hint, fixed);
+            pos = start + len;
+        }
+    }
+
+    fn protobuf_message(&mut self, bytes: &[u8], offset: usize, hint: Option<Signal>, fixed: bool) {
+        let origin = self.origin(None, Some(offset as u64));
+        let result = if fixed {
+            let signal = hint.unwrap_or(Signal::Traces);
+            crate::otlp::decode_protobuf_into(bytes, signal, &origin, &mut self.out)
+        } else {
+            decode_protobuf_detect_into(bytes, hint, &origin, &mut self.out).map(|_| ())
+        };
+        if let Err(err) = result {
+            self.error(origin, err.shifted(0, offset as u64).into());
+        }
+        self.request += 1;
+    }
+}

@@ -1,0 +1,382 @@
+//! File loading: format and signal detection, located errors, nothing else lost.
+
+use std::path::{Path, PathBuf};
+
+use genai_validator::input::{
+    Format, InputErrorKind, LoadOptions, load_bytes, load_file, load_file_with,
+};
+use genai_validator::otlp::{DecodeError, Signal};
+use genai_validator::telemetry::{Source, Value};
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+use opentelemetry_proto::tonic::metrics::v1::{
+    Gauge, Metric, ResourceMetrics, ScopeMetrics, metric,
+};
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+use prost::Message;
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// A file in the system's temporary directory, removed on drop.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, content: &[u8]) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("genai-validator-{}-{name}", std::process::id()));
+        std::fs::write(&path, content).expect("temp file written");
+        TempFile(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn traces(names: &[&str]) -> Vec<u8> {
+    let spans = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Span {
+            trace_id: vec![7; 16],
+            span_id: vec![i as u8 + 1; 8],
+            name: (*name).to_owned(),
+            kind: 3,
+            start_time_unix_nano: 10,
+            end_time_unix_nano: 20,
+            ..Default::default()
+        })
+        .collect();
+    ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            scope_spans: vec![ScopeSpans {
+                spans,
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    }
+    .encode_to_vec()
+}
+
+fn logs(event: &str) -> Vec<u8> {
+    ExportLogsServiceRequest {
+        resource_logs: vec![ResourceLogs {
+            scope_logs: vec![ScopeLogs {
+                log_records: vec![LogRecord {
+                    time_unix_nano: 1,
+                    observed_time_unix_nano: 2,
+                    severity_number: 9,
+                    event_name: event.to_owned(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    }
+    .encode_to_vec()
+}
+
+fn metrics(name: &str) -> Vec<u8> {
+    ExportMetricsServiceRequest {
+        resource_metrics: vec![ResourceMetrics {
+            scope_metrics: vec![ScopeMetrics {
+                metrics: vec![Metric {
+                    name: name.to_owned(),
+                    data: Some(metric::Data::Gauge(Gauge {
+                        data_points: vec![Default::default()],
+                    })),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    }
+    .encode_to_vec()
+}
+
+/// The Collector file exporter's `format: proto` layout.
+fn framed(messages: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for m in messages {
+        out.extend_from_slice(&(m.len() as u32).to_be_bytes());
+        out.extend_from_slice(m);
+    }
+    out
+}
+
+fn file_source(name: &str) -> Source {
+    Source::File(Path::new(name).into())
+}
+
+#[test]
+fn collector_json_lines() {
+    let (t, errors) = load_file(data("collector-traces.jsonl")).expect("readable");
+    assert!(errors.is_empty(), "{errors:?}");
+    let where_: Vec<_> = t
+        .spans
+        .iter()
+        .map(|s| (s.origin.line, s.origin.request))
+        .collect();
+    assert_eq!(
+        where_,
+        [(Some(1), 0), (Some(2), 1), (Some(2), 1), (Some(4), 2)],
+        "line 3 is blank"
+    );
+    assert!(
+        matches!(&t.spans[0].origin.source, Source::File(p) if p.ends_with("collector-traces.jsonl"))
+    );
+    assert_eq!(
+        t.spans[3].origin.to_string(),
+        format!("{}:4", data("collector-traces.jsonl").display())
+    );
+    assert_eq!(
+        t.spans[3].resource.attributes.get("service.name"),
+        Some(&Value::from("agent-b"))
+    );
+}
+
+#[test]
+fn malformed_middle_line_loses_only_that_line() {
+    let path = data("malformed-middle.jsonl");
+    let (t, errors) = load_file(&path).expect("readable");
+    let bodies: Vec<_> = t.logs.iter().map(|l| l.body.clone()).collect();
+    assert_eq!(
+        bodies,
+        [Some(Value::from("first")), Some(Value::from("third"))]
+    );
+    assert_eq!(t.logs[1].origin.line, Some(3));
+    assert_eq!(errors.len(), 1);
+    let error = &errors[0];
+    assert_eq!(error.origin.line, Some(2));
+    assert_eq!(error.origin.request, 1);
+    assert!(matches!(
+        error.kind,
+        InputErrorKind::Decode(DecodeError::Json { line: 2, .. })
+    ));
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "{}:2: invalid OTLP/JSON at line 2",
+            path.display()
+        )),
+        "{message}"
+    );
+}
+
+#[test]
+fn pretty_single_documents() {
+    for (name, spans, logs, metrics) in [
+        ("genai-traces.json", 3, 0, 0),
+        ("otlp-examples/trace.json", 1, 0, 0),
+        ("otlp-examples/logs.json", 0, 1, 0),
+        ("otlp-examples/events.json", 0, 1, 0),
+        ("otlp-examples/metrics.json", 0, 0, 4),
+        ("snake-case-logs.json", 0, 1, 0),
+    ] {
+        let (t, errors) = load_file(data(name)).expect("readable");
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        assert_eq!(
+            (t.spans.len(), t.logs.len(), t.metrics.len()),
+            (spans, logs, metrics),
+            "{name}"
+        );
+        let origin = t
+            .spans
+            .first()
+            .map(|s| &s.origin)
+            .or(t.logs.first().map(|l| &l.origin));
+        if let Some(origin) = origin {
+            assert_eq!(origin.line, Some(1), "{name}");
+        }
+    }
+}
+
+#[test]
+fn mixed_signals_per_line() {
+    let (t, errors) = load_file(data("mixed-signals.jsonl")).expect("readable");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!((t.spans.len(), t.logs.len(), t.metrics.len()), (1, 1, 1));
+    assert_eq!(t.metrics[0].origin.line, Some(3));
+}
+
+#[test]
+fn json_lines_in_a_json_file() {
+    // The collector's file exporter is often pointed at a `.json` path.
+    let content = std::fs::read(data("collector-traces.jsonl")).expect("fixture");
+    let options = LoadOptions {
+        format: Some(Format::Json),
+        signal: None,
+    };
+    let (t, errors) = load_bytes(&content, file_source("out.json"), &options);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(t.spans.len(), 4);
+}
+
+#[test]
+fn syntax_error_in_pretty_document_has_its_line() {
+    let content =
+        b"{\n  \"resourceSpans\": [\n    {\n      \"scopeSpans\": [ oops ]\n    }\n  ]\n}\n";
+    let (t, errors) = load_bytes(content, file_source("bad.json"), &LoadOptions::default());
+    assert!(t.is_empty());
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].origin.line, Some(4));
+    assert!(
+        errors[0]
+            .to_string()
+            .starts_with("bad.json:4: invalid OTLP/JSON at line 4, column"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn not_otlp_json_is_reported() {
+    let (_, errors) = load_bytes(
+        b"{\"hello\": \"world\"}\n",
+        file_source("x.json"),
+        &LoadOptions::default(),
+    );
+    assert_eq!(errors.len(), 1);
+    assert!(matches!(
+        errors[0].kind,
+        InputErrorKind::Decode(DecodeError::UnknownSignal)
+    ));
+}
+
+#[test]
+fn single_protobuf_request_by_extension_and_by_sniffing() {
+    let bytes = traces(&["chat a", "chat b"]);
+    for name in ["request.binpb", "request.pb", "no-extension"] {
+        let file = TempFile::new(name, &bytes);
+        let (t, errors) = load_file(&file.0).expect("readable");
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        assert_eq!(t.spans.len(), 2, "{name}");
+        assert_eq!(t.spans[0].origin.offset, Some(0));
+        assert_eq!(t.spans[0].origin.line, None);
+    }
+}
+
+#[test]
+fn collector_proto_stream_with_every_signal() {
+    let (a, b, c) = (
+        traces(&["chat"]),
+        metrics("gen_ai.client.token.usage"),
+        logs("gen_ai.evt"),
+    );
+    let content = framed(&[&a, &b, &c]);
+    let (t, errors) = load_bytes(&content, file_source("otel.binpb"), &LoadOptions::default());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!((t.spans.len(), t.logs.len(), t.metrics.len()), (1, 1, 1));
+    assert_eq!(t.spans[0].origin.offset, Some(4));
+    assert_eq!(t.metrics[0].origin.offset, Some(4 + a.len() as u64 + 4));
+    assert_eq!(t.logs[0].origin.request, 2);
+}
+
+#[test]
+fn broken_frame_loses_only_that_frame() {
+    let good = traces(&["chat"]);
+    let mut broken = traces(&["chat", "BROKEN"]);
+    let at = broken
+        .windows(6)
+        .position(|w| w == b"BROKEN")
+        .expect("present");
+    broken[at] = 0xff; // invalid UTF-8 in a span name
+    let content = framed(&[&good, &broken, &good]);
+    let (t, errors) = load_bytes(&content, file_source("traces.pb"), &LoadOptions::default());
+    assert_eq!(t.spans.len(), 2);
+    assert_eq!(errors.len(), 1);
+    let frame = 4 + good.len() as u64 + 4;
+    assert_eq!(errors[0].origin.offset, Some(frame));
+    assert_eq!(errors[0].origin.request, 1);
+    let InputErrorKind::Decode(DecodeError::Protobuf { offset, reason }) = &errors[0].kind else {
+        panic!("protobuf error expected, got {:?}", errors[0].kind);
+    };
+    // Absolute offset of the broken span's entry, inside the frame.
+    assert!(
+        *offset > frame && *offset < frame + broken.len() as u64,
+        "{offset}"
+    );
+    assert!(reason.contains("Span.name"), "{reason}");
+    assert_eq!(t.spans[1].origin.request, 2);
+}
+
+#[test]
+fn truncated_last_frame_keeps_the_others() {
+    let good = traces(&["chat"]);
+    let mut content = framed(&[&good, &good, &good]);
+    content.truncate(content.len() - 5);
+    let (t, errors) = load_bytes(&content, file_source("traces.pb"), &LoadOptions::default());
+    assert_eq!(t.spans.len(), 2);
+    assert_eq!(errors.len(), 1);
+    let third = 2 * (4 + good.len() as u64);
+    assert_eq!(errors[0].origin.offset, Some(third));
+    assert!(matches!(
+        errors[0].kind,
+        InputErrorKind::TruncatedFrame { declared, available } if declared == good.len() as u64 && available == declared - 5
+    ));
+    assert!(
+        errors[0].to_string().contains(&format!("byte {third}")),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn truncated_single_request_is_located() {
+    let bytes = traces(&["a", "b", "c"]);
+    let cut = &bytes[..bytes.len() - 3];
+    let (t, errors) = load_bytes(cut, file_source("t.binpb"), &LoadOptions::default());
+    assert!(t.is_empty());
+    assert_eq!(errors.len(), 1);
+    let InputErrorKind::Decode(DecodeError::Protobuf { offset, .. }) = errors[0].kind else {
+        panic!("protobuf error expected, got {:?}", errors[0].kind);
+    };
+    assert!(offset > 0 && offset < cut.len() as u64);
+}
+
+#[test]
+fn signal_option_forces_the_decoder() {
+    let bytes = logs("e");
+    let options = LoadOptions {
+        format: Some(Format::Protobuf),
+        signal: Some(Signal::Logs),
+    };
+    let (t, errors) = load_bytes(&bytes, Source::Unknown, &options);
+    assert!(errors.is_empty());
+    assert_eq!(t.logs.len(), 1);
+    let options = LoadOptions {
+        format: None,
+        signal: Some(Signal::Traces),
+    };
+    let (t, errors) = load_bytes(&bytes, Source::Unknown, &options);
+    assert!(t.spans.is_empty() && t.logs.is_empty());
+    assert_eq!(errors.len(), 1, "logs bytes are not a traces request");
+}
+
+#[test]
+fn unreadable_and_empty_files() {
+    let missing = load_file(data("does-not-exist.json")).expect_err("missing file");
+    assert!(matches!(missing.kind, InputErrorKind::Io(_)));
+    assert!(
+        missing
+            .to_string()
+            .contains("does-not-exist.json: cannot read"),
+        "{missing}"
+    );
+    for name in ["empty.json", "empty.jsonl", "empty.binpb"] {
+        let file = TempFile::new(name, b"");
+        let (t, errors) = load_file_with(&file.0, &LoadOptions::default()).expect("readable");
+        assert!(t.is_empty() && errors.is_empty(), "{name}");
+    }
+}
