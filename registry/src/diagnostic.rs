@@ -288,10 +288,9 @@ impl Diagnostics {
 
     /// Renders every diagnostic with snippets and carets (no colours: stable for logs/tests).
     pub fn render(&self) -> String {
-        let handler = miette::GraphicalReportHandler::new_themed(
-            miette::GraphicalTheme::unicode_nocolor(),
-        )
-        .with_width(100);
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(100);
         let mut out = String::new();
         for e in &self.0 {
             let r = Rendered::from(e.clone());

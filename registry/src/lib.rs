@@ -29,7 +29,9 @@ pub use model::common::{
     AttributeType, Deprecated, EnumMember, Instrument, PrimitiveType, RequirementLevel,
     SignalRequirementLevel, SpanKind, Stability,
 };
-pub use model::resolved::{Attribute, Group, GroupAttribute, GroupKind, Provenance, ResolvedRegistry};
+pub use model::resolved::{
+    Attribute, Group, GroupAttribute, GroupKind, Provenance, ResolvedRegistry,
+};
 
 use crate::loader::LoadedRegistry;
 use crate::source::{Location, SourceFile};
@@ -81,9 +83,14 @@ impl RegistryLoader {
                 RegistryError::new(
                     ErrorKind::Unreadable,
                     Location::file_start(SourceFile::new(dir, String::new())),
-                    format!("registry directory `{}` does not exist or is not a directory", dir.display()),
+                    format!(
+                        "registry directory `{}` does not exist or is not a directory",
+                        dir.display()
+                    ),
                 )
-                .with_help("pass the folder that holds the registry's YAML files (e.g. `-r model`)"),
+                .with_help(
+                    "pass the folder that holds the registry's YAML files (e.g. `-r model`)",
+                ),
             );
             return Err(Diagnostics(errors));
         }
@@ -104,19 +111,7 @@ impl RegistryLoader {
         mut errors: Vec<RegistryError>,
         depth: usize,
     ) -> Result<Loaded, Diagnostics> {
-        let reg = loader::parse_files(root, files, &mut errors);
-        if self.schema_check {
-            for f in &reg.files {
-                let which = match f.content {
-                    loader::FileContent::V1(_) => schema::Which::Classic,
-                    loader::FileContent::V2(_) => schema::Which::Definition2,
-                };
-                schema::validate(&f.node, &f.source, which, &mut errors);
-            }
-            if let (Some(node), Some((_, src))) = (&reg.manifest_node, &reg.manifest) {
-                schema::validate(node, src, schema::Which::Manifest, &mut errors);
-            }
-        }
+        let reg = loader::parse_files(root, files, self.schema_check, &mut errors);
         dedupe_schema_errors(&mut errors);
         let deps = self.dependencies(&reg, &mut errors, depth);
         let registry = resolver::resolve(&reg, &deps, &mut errors);
@@ -147,20 +142,34 @@ impl RegistryLoader {
             let label = dep.schema_url.clone().unwrap_or_else(|| raw.to_string());
             if depth >= MAX_DEPENDENCY_DEPTH {
                 errors.push(
-                    RegistryError::new(ErrorKind::Dependency, loc, "dependency chain is too deep (a cycle?)")
-                        .with_help(format!("at most {MAX_DEPENDENCY_DEPTH} levels of dependencies are followed")),
+                    RegistryError::new(
+                        ErrorKind::Dependency,
+                        loc,
+                        "dependency chain is too deep (a cycle?)",
+                    )
+                    .with_help(format!(
+                        "at most {MAX_DEPENDENCY_DEPTH} levels of dependencies are followed"
+                    )),
                 );
                 continue;
             }
             let overridden = self
                 .overrides
                 .iter()
-                .find(|(k, _)| Some(k.as_str()) == dep.schema_url.as_deref() || k == raw || dep.name.as_deref() == Some(k))
+                .find(|(k, _)| {
+                    Some(k.as_str()) == dep.schema_url.as_deref()
+                        || k == raw
+                        || dep.name.as_deref() == Some(k)
+                })
                 .map(|(_, p)| p.clone());
             let path = match overridden {
                 Some(p) => p,
                 None => {
-                    if raw.contains("://") || raw.starts_with("git@") || raw.ends_with(".zip") || raw.ends_with(".tar.gz") {
+                    if raw.contains("://")
+                        || raw.starts_with("git@")
+                        || raw.ends_with(".zip")
+                        || raw.ends_with(".tar.gz")
+                    {
                         errors.push(
                             RegistryError::new(
                                 ErrorKind::Dependency,
@@ -215,8 +224,15 @@ impl RegistryLoader {
                     let n = d.error_count();
                     errors.extend(d.0);
                     errors.push(
-                        RegistryError::new(ErrorKind::Dependency, loc, format!("dependency `{raw}` has {n} error(s)"))
-                            .with_related(Location::file_start(src.clone()), "declared in this manifest"),
+                        RegistryError::new(
+                            ErrorKind::Dependency,
+                            loc,
+                            format!("dependency `{raw}` has {n} error(s)"),
+                        )
+                        .with_related(
+                            Location::file_start(src.clone()),
+                            "declared in this manifest",
+                        ),
                     );
                 }
             }
@@ -231,7 +247,12 @@ fn dedupe_schema_errors(errors: &mut Vec<RegistryError>) {
     let seen: std::collections::HashSet<(PathBuf, u32)> = errors
         .iter()
         .filter(|e| e.kind != ErrorKind::Schema)
-        .filter_map(|e| Some((e.location.file.as_ref()?.path.clone(), e.location.start.line)))
+        .filter_map(|e| {
+            Some((
+                e.location.file.as_ref()?.path.clone(),
+                e.location.start.line,
+            ))
+        })
         .collect();
     errors.retain(|e| {
         e.kind != ErrorKind::Schema

@@ -11,6 +11,7 @@ use crate::model::spec::{
     AttributeGroupV2, AttributeV2, EntityV2, EventV2, FileV1, FileV2, GroupV1, Imports, Manifest,
     MetricV2, RefinementV2, SpanV2,
 };
+use crate::schema;
 use crate::source::{Location, SourceFile};
 use crate::suggest::did_you_mean;
 use crate::yaml::{self, Located, Node, NodeKind};
@@ -23,8 +24,6 @@ pub const MANIFEST_NAMES: [&str; 2] = ["manifest.yaml", "registry_manifest.yaml"
 pub struct LoadedFile {
     /// The file's text and path.
     pub source: Arc<SourceFile>,
-    /// Its located YAML tree (kept for schema validation).
-    pub node: Node,
     /// The content, in the format it was written in.
     pub content: FileContent,
 }
@@ -35,7 +34,7 @@ pub enum FileContent {
     /// Classic `groups:` file.
     V1(FileV1),
     /// `file_format: definition/2` file.
-    V2(FileV2),
+    V2(Box<FileV2>),
 }
 
 /// All files of one registry, read but not resolved.
@@ -45,8 +44,6 @@ pub struct LoadedRegistry {
     pub root: Option<PathBuf>,
     /// The manifest, if any.
     pub manifest: Option<(Manifest, Arc<SourceFile>)>,
-    /// The manifest's YAML tree (for schema validation).
-    pub manifest_node: Option<Node>,
     /// The registry files, in path order.
     pub files: Vec<LoadedFile>,
 }
@@ -63,7 +60,10 @@ pub fn read_dir(dir: &Path, errors: &mut Vec<RegistryError>) -> Vec<(PathBuf, St
                 Ok(text) => out.push((p, text)),
                 Err(e) => errors.push(file_error(
                     &p,
-                    format!("file is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+                    format!(
+                        "file is not valid UTF-8 (byte {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                 )),
             },
             Err(e) => errors.push(file_error(&p, format!("cannot read file: {e}"))),
@@ -104,10 +104,12 @@ fn collect_paths(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<RegistryEr
     }
 }
 
-/// Parses a registry's files. `root` is the directory manifest names are checked against.
+/// Parses a registry's files (and, with `schema_check`, validates each against the JSON Schema
+/// of its format). `root` is the directory manifest names are checked against.
 pub fn parse_files(
     root: Option<&Path>,
     files: Vec<(PathBuf, String)>,
+    schema_check: bool,
     errors: &mut Vec<RegistryError>,
 ) -> LoadedRegistry {
     let mut reg = LoadedRegistry {
@@ -120,8 +122,7 @@ pub fn parse_files(
             None => p.components().count() == 1,
         };
         is_top
-            && p
-                .file_name()
+            && p.file_name()
                 .is_some_and(|n| MANIFEST_NAMES.iter().any(|m| n == *m))
     });
     for (path, text) in manifests {
@@ -132,6 +133,9 @@ pub fn parse_files(
             Ok(None) => {}
             Ok(Some(node)) => match yaml::from_node::<Manifest>(&node, &source) {
                 Ok(m) => {
+                    if schema_check {
+                        schema::validate(&node, &source, schema::Which::Manifest, errors);
+                    }
                     if legacy {
                         errors.push(
                             RegistryError::new(
@@ -145,10 +149,14 @@ pub fn parse_files(
                     }
                     if reg.manifest.is_none() {
                         reg.manifest = Some((m, source));
-                        reg.manifest_node = Some(node);
                     }
                 }
-                Err(e) => errors.push(de_error(&source, e)),
+                Err(e) => {
+                    if schema_check {
+                        schema::validate(&node, &source, schema::Which::Manifest, errors);
+                    }
+                    errors.push(de_error(&source, e));
+                }
             },
         }
     }
@@ -156,29 +164,36 @@ pub fn parse_files(
     // Parsing is independent per file: spread it over the available cores.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(others.len().max(1));
+        .min(others.len().div_ceil(32).max(1));
     let chunk = others.len().div_ceil(threads).max(1);
+    let mut parts: Vec<Vec<(PathBuf, String)>> = Vec::with_capacity(threads);
+    let mut others = others.into_iter();
+    loop {
+        let part: Vec<_> = others.by_ref().take(chunk).collect();
+        if part.is_empty() {
+            break;
+        }
+        parts.push(part);
+    }
+    let parse_part = move |part: Vec<(PathBuf, String)>| {
+        let mut files = Vec::new();
+        let mut errs = Vec::new();
+        for (path, text) in part {
+            if let Some(f) = parse_file(SourceFile::new(path, text), schema_check, &mut errs) {
+                files.push(f);
+            }
+        }
+        (files, errs)
+    };
     let results: Vec<(Vec<LoadedFile>, Vec<RegistryError>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = others
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    let mut files = Vec::new();
-                    let mut errs = Vec::new();
-                    for (path, text) in part {
-                        let source = SourceFile::new(path.clone(), text.clone());
-                        if let Some(f) = parse_file(source, &mut errs) {
-                            files.push(f);
-                        }
-                    }
-                    (files, errs)
-                })
-            })
+        let mut parts = parts.into_iter();
+        let first = parts.next();
+        let handles: Vec<_> = parts
+            .map(|part| s.spawn(move || parse_part(part)))
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+        let mut results: Vec<_> = first.into_iter().map(parse_part).collect();
+        results.extend(handles.into_iter().map(|h| h.join().unwrap_or_default()));
+        results
     });
     for (files, errs) in results {
         reg.files.extend(files);
@@ -223,7 +238,11 @@ const V2_KEYS: &[&str] = &[
 ];
 
 /// Parses one registry file; every item is read on its own so that all errors are reported.
-pub fn parse_file(source: Arc<SourceFile>, errors: &mut Vec<RegistryError>) -> Option<LoadedFile> {
+pub fn parse_file(
+    source: Arc<SourceFile>,
+    schema_check: bool,
+    errors: &mut Vec<RegistryError>,
+) -> Option<LoadedFile> {
     let node = match yaml::parse(&source.text) {
         Ok(Some(n)) => n,
         Ok(None) => {
@@ -233,7 +252,9 @@ pub fn parse_file(source: Arc<SourceFile>, errors: &mut Vec<RegistryError>) -> O
                     Location::file_start(source.clone()),
                     "empty registry file",
                 )
-                .with_help("add `groups:` or `file_format: definition/2` content, or delete the file")
+                .with_help(
+                    "add `groups:` or `file_format: definition/2` content, or delete the file",
+                )
                 .warning(),
             );
             return None;
@@ -266,8 +287,15 @@ pub fn parse_file(source: Arc<SourceFile>, errors: &mut Vec<RegistryError>) -> O
         );
         return None;
     }
+    if schema_check {
+        let which = if is_v2 {
+            schema::Which::Definition2
+        } else {
+            schema::Which::Classic
+        };
+        schema::validate(&node, &source, which, errors);
+    }
     let allowed = if is_v2 { V2_KEYS } else { V1_KEYS };
-    let before = errors.len();
     for (k, _) in entries {
         let key = k.key_text();
         if !allowed.contains(&key.as_ref()) {
@@ -285,47 +313,44 @@ pub fn parse_file(source: Arc<SourceFile>, errors: &mut Vec<RegistryError>) -> O
             );
         }
     }
-    let mut ok = errors.len() == before;
     let content = if is_v2 {
-        let file_format: Option<Located<String>> = one(&node, "file_format", &source, errors, &mut ok);
+        let file_format: Option<Located<String>> = one(&node, "file_format", &source, errors);
         if let Some(ff) = &file_format
             && ff.value != "definition/2"
         {
             errors.push(
-                RegistryError::new(ErrorKind::Format, ff.loc.clone(), format!("unsupported file format `{}`", ff.value))
-                    .with_help("the supported value is `file_format: definition/2`"),
+                RegistryError::new(
+                    ErrorKind::Format,
+                    ff.loc.clone(),
+                    format!("unsupported file format `{}`", ff.value),
+                )
+                .with_help("the supported value is `file_format: definition/2`"),
             );
-            ok = false;
         }
         let f = FileV2 {
             file_format: file_format.unwrap_or_default(),
-            attributes: list::<AttributeV2>(&node, "attributes", &source, errors, &mut ok),
-            attribute_groups: list::<AttributeGroupV2>(&node, "attribute_groups", &source, errors, &mut ok),
-            spans: list::<SpanV2>(&node, "spans", &source, errors, &mut ok),
-            span_refinements: list::<RefinementV2>(&node, "span_refinements", &source, errors, &mut ok),
-            events: list::<EventV2>(&node, "events", &source, errors, &mut ok),
-            event_refinements: list::<RefinementV2>(&node, "event_refinements", &source, errors, &mut ok),
-            metrics: list::<MetricV2>(&node, "metrics", &source, errors, &mut ok),
-            metric_refinements: list::<RefinementV2>(&node, "metric_refinements", &source, errors, &mut ok),
-            entities: list::<EntityV2>(&node, "entities", &source, errors, &mut ok),
-            entity_refinements: list::<RefinementV2>(&node, "entity_refinements", &source, errors, &mut ok),
-            imports: one::<Imports>(&node, "imports", &source, errors, &mut ok),
+            attributes: list::<AttributeV2>(&node, "attributes", &source, errors),
+            attribute_groups: list::<AttributeGroupV2>(&node, "attribute_groups", &source, errors),
+            spans: list::<SpanV2>(&node, "spans", &source, errors),
+            span_refinements: list::<RefinementV2>(&node, "span_refinements", &source, errors),
+            events: list::<EventV2>(&node, "events", &source, errors),
+            event_refinements: list::<RefinementV2>(&node, "event_refinements", &source, errors),
+            metrics: list::<MetricV2>(&node, "metrics", &source, errors),
+            metric_refinements: list::<RefinementV2>(&node, "metric_refinements", &source, errors),
+            entities: list::<EntityV2>(&node, "entities", &source, errors),
+            entity_refinements: list::<RefinementV2>(&node, "entity_refinements", &source, errors),
+            imports: one::<Imports>(&node, "imports", &source, errors),
         };
-        FileContent::V2(f)
+        FileContent::V2(Box::new(f))
     } else {
         FileContent::V1(FileV1 {
-            groups: list::<GroupV1>(&node, "groups", &source, errors, &mut ok),
-            imports: one::<Imports>(&node, "imports", &source, errors, &mut ok),
+            groups: list::<GroupV1>(&node, "groups", &source, errors),
+            imports: one::<Imports>(&node, "imports", &source, errors),
         })
     };
     // Items that parsed are kept even when others did not, so one typo does not cascade
     // into "unknown ref" errors everywhere.
-    let _ = ok;
-    Some(LoadedFile {
-        source,
-        node,
-        content,
-    })
+    Some(LoadedFile { source, content })
 }
 
 fn one<T: DeserializeOwned>(
@@ -333,14 +358,12 @@ fn one<T: DeserializeOwned>(
     key: &str,
     source: &Arc<SourceFile>,
     errors: &mut Vec<RegistryError>,
-    ok: &mut bool,
 ) -> Option<T> {
     let n = node.get(key)?;
     match yaml::from_node::<Option<T>>(n, source) {
         Ok(v) => v,
         Err(e) => {
             errors.push(de_error(source, e));
-            *ok = false;
             None
         }
     }
@@ -351,7 +374,6 @@ fn list<T: DeserializeOwned>(
     key: &str,
     source: &Arc<SourceFile>,
     errors: &mut Vec<RegistryError>,
-    ok: &mut bool,
 ) -> Vec<T> {
     let Some(n) = node.get(key) else {
         return Vec::new();
@@ -364,7 +386,6 @@ fn list<T: DeserializeOwned>(
                     Ok(v) => out.push(v),
                     Err(e) => {
                         errors.push(de_error(source, e));
-                        *ok = false;
                     }
                 }
             }
@@ -380,7 +401,6 @@ fn list<T: DeserializeOwned>(
                 )
                 .with_help(format!("write `{key}:` followed by `- ...` items")),
             );
-            *ok = false;
             Vec::new()
         }
     }

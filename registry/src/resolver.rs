@@ -36,7 +36,16 @@ impl Overrides {
         macro_rules! set {
             ($($f:ident),*) => {$( if self.$f.is_some() { ga.$f = self.$f.clone(); } )*};
         }
-        set!(sampling_relevant, brief, note, examples, stability, deprecated, annotations, role);
+        set!(
+            sampling_relevant,
+            brief,
+            note,
+            examples,
+            stability,
+            deprecated,
+            annotations,
+            role
+        );
     }
 
     fn from_group_attribute(ga: &GroupAttribute) -> Self {
@@ -62,7 +71,7 @@ enum Item {
         key: String,
         loc: Location,
         is_ref: bool,
-        overrides: Overrides,
+        overrides: Box<Overrides>,
     },
     /// Attributes of another group (`ref_group`, `include`).
     Group { id: String, loc: Location },
@@ -142,7 +151,11 @@ fn empty_group(id: String, kind: GroupKind, provenance: Provenance) -> Group {
     }
 }
 
-fn v2_items(list: &[AttributeRefV2], role: Option<&str>, errors: &mut Vec<RegistryError>) -> Vec<Item> {
+fn v2_items(
+    list: &[AttributeRefV2],
+    role: Option<&str>,
+    errors: &mut Vec<RegistryError>,
+) -> Vec<Item> {
     let mut items = Vec::with_capacity(list.len());
     for a in list {
         match (&a.reference, &a.ref_group) {
@@ -150,7 +163,7 @@ fn v2_items(list: &[AttributeRefV2], role: Option<&str>, errors: &mut Vec<Regist
                 key: r.value.clone(),
                 loc: r.loc.clone(),
                 is_ref: true,
-                overrides: Overrides {
+                overrides: Box::new(Overrides {
                     requirement_level: a.requirement_level.as_ref().map(|l| l.value.clone()),
                     sampling_relevant: a.sampling_relevant,
                     brief: a.brief.clone(),
@@ -160,7 +173,7 @@ fn v2_items(list: &[AttributeRefV2], role: Option<&str>, errors: &mut Vec<Regist
                     deprecated: a.deprecated.clone(),
                     annotations: a.annotations.clone(),
                     role: role.map(str::to_string),
-                },
+                }),
             }),
             (None, Some(g)) => {
                 let has_more = a.requirement_level.is_some()
@@ -292,7 +305,12 @@ impl Resolver<'_> {
         self.groups.insert(g.meta.id.clone(), g);
     }
 
-    fn v1_attribute(&mut self, a: &AttributeV1, prefix: Option<&str>, prov: &Provenance) -> Option<Item> {
+    fn v1_attribute(
+        &mut self,
+        a: &AttributeV1,
+        prefix: Option<&str>,
+        prov: &Provenance,
+    ) -> Option<Item> {
         let overrides = Overrides {
             requirement_level: a.requirement_level.as_ref().map(|l| l.value.clone()),
             sampling_relevant: a.sampling_relevant,
@@ -325,7 +343,11 @@ impl Resolver<'_> {
                     key: key.clone(),
                     ty: ty.value.clone(),
                     brief: a.brief.clone().unwrap_or_default().trim_end().to_string(),
-                    note: a.note.clone().map(|n| n.trim_end().to_string()).filter(|n| !n.is_empty()),
+                    note: a
+                        .note
+                        .clone()
+                        .map(|n| n.trim_end().to_string())
+                        .filter(|n| !n.is_empty()),
                     examples: examples(a.examples.as_ref()),
                     stability: a.stability,
                     deprecated: a.deprecated.clone(),
@@ -338,12 +360,12 @@ impl Resolver<'_> {
                     key,
                     loc: id.loc.clone(),
                     is_ref: false,
-                    overrides: Overrides {
+                    overrides: Box::new(Overrides {
                         requirement_level: overrides.requirement_level,
                         sampling_relevant: overrides.sampling_relevant,
                         role: overrides.role,
                         ..Overrides::default()
-                    },
+                    }),
                 })
             }
             (None, Some(r)) => {
@@ -352,7 +374,10 @@ impl Resolver<'_> {
                         RegistryError::new(
                             ErrorKind::Invalid,
                             ty.loc.clone(),
-                            format!("a reference (`ref: {}`) cannot change the attribute's type", r.value),
+                            format!(
+                                "a reference (`ref: {}`) cannot change the attribute's type",
+                                r.value
+                            ),
                         )
                         .with_help("remove `type:` here, or define a new attribute with `id:`"),
                     );
@@ -361,13 +386,19 @@ impl Resolver<'_> {
                     key: r.value.clone(),
                     loc: r.loc.clone(),
                     is_ref: true,
-                    overrides,
+                    overrides: Box::new(overrides),
                 })
             }
             (Some(id), Some(_)) => {
                 self.errors.push(
-                    RegistryError::new(ErrorKind::Invalid, id.loc.clone(), "an attribute has both `id` and `ref`")
-                        .with_help("use `id:` to define a new attribute or `ref:` to use an existing one"),
+                    RegistryError::new(
+                        ErrorKind::Invalid,
+                        id.loc.clone(),
+                        "an attribute has both `id` and `ref`",
+                    )
+                    .with_help(
+                        "use `id:` to define a new attribute or `ref:` to use an existing one",
+                    ),
                 );
                 None
             }
@@ -388,7 +419,11 @@ impl Resolver<'_> {
         };
         let mut meta = empty_group(g.id.value.clone(), kind, prov.clone());
         meta.brief = g.brief.clone().unwrap_or_default().trim_end().to_string();
-        meta.note = g.note.clone().map(|n| n.trim_end().to_string()).filter(|n| !n.is_empty());
+        meta.note = g
+            .note
+            .clone()
+            .map(|n| n.trim_end().to_string())
+            .filter(|n| !n.is_empty());
         meta.stability = g.stability;
         meta.deprecated = g.deprecated.clone();
         meta.span_kind = g.span_kind;
@@ -397,7 +432,10 @@ impl Resolver<'_> {
         match kind {
             GroupKind::Event => {
                 meta.event_name = Some(g.name.clone().unwrap_or_else(|| {
-                    g.id.value.strip_prefix("event.").unwrap_or(&g.id.value).to_string()
+                    g.id.value
+                        .strip_prefix("event.")
+                        .unwrap_or(&g.id.value)
+                        .to_string()
                 }));
             }
             GroupKind::Metric => {
@@ -428,7 +466,10 @@ impl Resolver<'_> {
             meta,
             loc: g.id.loc.clone(),
             internal: false,
-            parent: g.extends.as_ref().map(|e| (e.value.clone(), e.loc.clone(), false)),
+            parent: g
+                .extends
+                .as_ref()
+                .map(|e| (e.value.clone(), e.loc.clone(), false)),
             items,
         });
     }
@@ -439,7 +480,11 @@ impl Resolver<'_> {
                 key: a.key.value.clone(),
                 ty: a.ty.value.clone(),
                 brief: a.brief.trim_end().to_string(),
-                note: a.note.clone().map(|n| n.trim_end().to_string()).filter(|n| !n.is_empty()),
+                note: a
+                    .note
+                    .clone()
+                    .map(|n| n.trim_end().to_string())
+                    .filter(|n| !n.is_empty()),
                 examples: examples(a.examples.as_ref()),
                 stability: Some(a.stability),
                 deprecated: a.deprecated.clone(),
@@ -457,7 +502,7 @@ impl Resolver<'_> {
             meta.annotations = g.annotations.clone();
             let items = v2_items(&g.attributes, None, self.errors);
             self.add_group(RawGroup {
-                    meta,
+                meta,
                 loc: g.id.loc.clone(),
                 internal: g.visibility == Visibility::Internal,
                 parent: None,
@@ -465,7 +510,11 @@ impl Resolver<'_> {
             });
         }
         for s in &f.spans {
-            let mut meta = empty_group(format!("span.{}", s.ty.value), GroupKind::Span, prov.clone());
+            let mut meta = empty_group(
+                format!("span.{}", s.ty.value),
+                GroupKind::Span,
+                prov.clone(),
+            );
             meta.brief = s.brief.trim_end().to_string();
             meta.note = s.note.clone();
             meta.stability = Some(s.stability);
@@ -477,7 +526,7 @@ impl Resolver<'_> {
             meta.annotations = s.annotations.clone();
             let items = v2_items(&s.attributes, None, self.errors);
             self.add_group(RawGroup {
-                    meta,
+                meta,
                 loc: s.ty.loc.clone(),
                 internal: false,
                 parent: None,
@@ -485,7 +534,11 @@ impl Resolver<'_> {
             });
         }
         for e in &f.events {
-            let mut meta = empty_group(format!("event.{}", e.name.value), GroupKind::Event, prov.clone());
+            let mut meta = empty_group(
+                format!("event.{}", e.name.value),
+                GroupKind::Event,
+                prov.clone(),
+            );
             meta.brief = e.brief.trim_end().to_string();
             meta.note = e.note.clone();
             meta.stability = Some(e.stability);
@@ -496,7 +549,7 @@ impl Resolver<'_> {
             meta.annotations = e.annotations.clone();
             let items = v2_items(&e.attributes, None, self.errors);
             self.add_group(RawGroup {
-                    meta,
+                meta,
                 loc: e.name.loc.clone(),
                 internal: false,
                 parent: None,
@@ -504,7 +557,11 @@ impl Resolver<'_> {
             });
         }
         for m in &f.metrics {
-            let mut meta = empty_group(format!("metric.{}", m.name.value), GroupKind::Metric, prov.clone());
+            let mut meta = empty_group(
+                format!("metric.{}", m.name.value),
+                GroupKind::Metric,
+                prov.clone(),
+            );
             meta.brief = m.brief.trim_end().to_string();
             meta.note = m.note.clone();
             meta.stability = Some(m.stability);
@@ -517,7 +574,7 @@ impl Resolver<'_> {
             meta.annotations = m.annotations.clone();
             let items = v2_items(&m.attributes, None, self.errors);
             self.add_group(RawGroup {
-                    meta,
+                meta,
                 loc: m.name.loc.clone(),
                 internal: false,
                 parent: None,
@@ -525,7 +582,11 @@ impl Resolver<'_> {
             });
         }
         for e in &f.entities {
-            let mut meta = empty_group(format!("entity.{}", e.ty.value), GroupKind::Entity, prov.clone());
+            let mut meta = empty_group(
+                format!("entity.{}", e.ty.value),
+                GroupKind::Entity,
+                prov.clone(),
+            );
             meta.brief = e.brief.trim_end().to_string();
             meta.note = e.note.clone();
             meta.stability = Some(e.stability);
@@ -536,7 +597,7 @@ impl Resolver<'_> {
             let mut items = v2_items(&e.identity, Some("identifying"), self.errors);
             items.extend(v2_items(&e.description, Some("descriptive"), self.errors));
             self.add_group(RawGroup {
-                    meta,
+                meta,
                 loc: e.ty.loc.clone(),
                 internal: false,
                 parent: None,
@@ -556,7 +617,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn add_refinement(&mut self, rf: &RefinementV2, kind: GroupKind, prefix: &str, prov: &Provenance) {
+    fn add_refinement(
+        &mut self,
+        rf: &RefinementV2,
+        kind: GroupKind,
+        prefix: &str,
+        prov: &Provenance,
+    ) {
         let mut meta = empty_group(rf.id.value.clone(), kind, prov.clone());
         meta.brief = rf.brief.clone().unwrap_or_default().trim_end().to_string();
         meta.note = rf.note.clone();
@@ -607,16 +674,26 @@ impl Resolver<'_> {
             .groups
             .keys()
             .map(String::as_str)
-            .chain(self.deps.iter().flat_map(|d| d.registry.groups.iter().map(|g| g.id.as_str())))
+            .chain(
+                self.deps
+                    .iter()
+                    .flat_map(|d| d.registry.groups.iter().map(|g| g.id.as_str())),
+            )
             .collect();
         let help = match did_you_mean(id, candidates) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => "define the group, or check the id and its `span.`/`metric.`/`event.` prefix".into(),
+            None => {
+                "define the group, or check the id and its `span.`/`metric.`/`event.` prefix".into()
+            }
         };
         self.errors.push(
-            RegistryError::new(ErrorKind::UnknownGroup, loc.clone(), format!("{what} `{id}` does not exist"))
-                .with_label("unknown group")
-                .with_help(help),
+            RegistryError::new(
+                ErrorKind::UnknownGroup,
+                loc.clone(),
+                format!("{what} `{id}` does not exist"),
+            )
+            .with_label("unknown group")
+            .with_help(help),
         );
     }
 
@@ -624,11 +701,21 @@ impl Resolver<'_> {
         match self.state.get(id) {
             Some(State::Done(attrs)) => return Some(attrs.clone()),
             Some(State::Visiting) => {
-                let loc = self.groups.get(id).map(|g| g.loc.clone()).unwrap_or_default();
+                let loc = self
+                    .groups
+                    .get(id)
+                    .map(|g| g.loc.clone())
+                    .unwrap_or_default();
                 self.errors.push(
-                    RegistryError::new(ErrorKind::Cycle, loc, format!("`{id}` includes or extends itself"))
-                        .with_label("part of a cycle")
-                        .with_help("break the cycle of `extends`/`ref_group`/`include`/refinement references"),
+                    RegistryError::new(
+                        ErrorKind::Cycle,
+                        loc,
+                        format!("`{id}` includes or extends itself"),
+                    )
+                    .with_label("part of a cycle")
+                    .with_help(
+                        "break the cycle of `extends`/`ref_group`/`include`/refinement references",
+                    ),
                 );
                 return None;
             }
@@ -636,7 +723,12 @@ impl Resolver<'_> {
         }
         let Some(raw) = self.groups.get(id) else {
             let g = self.dependency_group(id)?;
-            return Some(g.attributes.iter().map(|a| (a.key.clone(), a.clone())).collect());
+            return Some(
+                g.attributes
+                    .iter()
+                    .map(|a| (a.key.clone(), a.clone()))
+                    .collect(),
+            );
         };
         self.state.insert(id.to_string(), State::Visiting);
         let parent = raw.parent.clone();
@@ -644,7 +736,17 @@ impl Resolver<'_> {
             .items
             .iter()
             .map(|i| match i {
-                Item::Attr { key, loc, is_ref, overrides } => (*is_ref, key.clone(), loc.clone(), Some(overrides.clone())),
+                Item::Attr {
+                    key,
+                    loc,
+                    is_ref,
+                    overrides,
+                } => (
+                    *is_ref,
+                    key.clone(),
+                    loc.clone(),
+                    Some((**overrides).clone()),
+                ),
                 Item::Group { id, loc } => (false, id.clone(), loc.clone(), None),
             })
             .collect();
@@ -663,7 +765,11 @@ impl Resolver<'_> {
                 }
                 self.inherit_meta(id, &target);
             } else {
-                let what = if *is_refinement { "refined signal" } else { "extended group" };
+                let what = if *is_refinement {
+                    "refined signal"
+                } else {
+                    "extended group"
+                };
                 self.unknown_group(pid, ploc, what);
             }
         }
@@ -678,7 +784,9 @@ impl Resolver<'_> {
                 self.unknown_group(gid, gloc, "attribute group");
                 continue;
             }
-            let Some(attrs) = self.resolve_group(gid) else { continue };
+            let Some(attrs) = self.resolve_group(gid) else {
+                continue;
+            };
             for (k, ga) in attrs {
                 if let Some(other) = brought.get(&k) {
                     if other != gid {
@@ -686,7 +794,9 @@ impl Resolver<'_> {
                             RegistryError::new(
                                 ErrorKind::Invalid,
                                 gloc.clone(),
-                                format!("attribute `{k}` is brought in by both `{other}` and `{gid}`"),
+                                format!(
+                                    "attribute `{k}` is brought in by both `{other}` and `{gid}`"
+                                ),
                             )
                             .with_help("reference each attribute through one group only"),
                         );
@@ -709,10 +819,14 @@ impl Resolver<'_> {
             let Some(ov) = ov else { continue };
             if let Some(first) = seen.get(&key) {
                 self.errors.push(
-                    RegistryError::new(ErrorKind::DuplicateRef, loc.clone(), format!("`{key}` is listed twice in `{id}`"))
-                        .with_label("second entry")
-                        .with_related(first.clone(), "first entry")
-                        .with_help("merge the two entries into one"),
+                    RegistryError::new(
+                        ErrorKind::DuplicateRef,
+                        loc.clone(),
+                        format!("`{key}` is listed twice in `{id}`"),
+                    )
+                    .with_label("second entry")
+                    .with_related(first.clone(), "first entry")
+                    .with_help("merge the two entries into one"),
                 );
                 continue;
             }
@@ -723,9 +837,13 @@ impl Resolver<'_> {
                     None => "define the attribute (`attributes:` / `id:`), or add the registry that defines it as a dependency".into(),
                 };
                 self.errors.push(
-                    RegistryError::new(ErrorKind::UnknownRef, loc, format!("unknown attribute `{key}` referenced by `{id}`"))
-                        .with_label("no such attribute")
-                        .with_help(help),
+                    RegistryError::new(
+                        ErrorKind::UnknownRef,
+                        loc,
+                        format!("unknown attribute `{key}` referenced by `{id}`"),
+                    )
+                    .with_label("no such attribute")
+                    .with_help(help),
                 );
                 continue;
             }
@@ -749,7 +867,8 @@ impl Resolver<'_> {
                 }
             }
         }
-        self.state.insert(id.to_string(), State::Done(result.clone()));
+        self.state
+            .insert(id.to_string(), State::Done(result.clone()));
         Some(result)
     }
 
@@ -757,13 +876,19 @@ impl Resolver<'_> {
         self.catalog
             .keys()
             .map(String::as_str)
-            .chain(self.deps.iter().flat_map(|d| d.registry.attributes.iter().map(|a| a.key.as_str())))
+            .chain(
+                self.deps
+                    .iter()
+                    .flat_map(|d| d.registry.attributes.iter().map(|a| a.key.as_str())),
+            )
             .collect()
     }
 
     /// A refinement takes the signal fields it does not set from the signal it refines.
     fn inherit_meta(&mut self, id: &str, parent: &str) {
-        let Some(raw) = self.groups.get(id) else { return };
+        let Some(raw) = self.groups.get(id) else {
+            return;
+        };
         if !raw.parent.as_ref().is_some_and(|p| p.2) {
             return;
         }
@@ -774,15 +899,27 @@ impl Resolver<'_> {
                 None => return,
             },
         };
-        let Some(raw) = self.groups.get_mut(id) else { return };
+        let Some(raw) = self.groups.get_mut(id) else {
+            return;
+        };
         let m = &mut raw.meta;
         m.refines = Some(parent.to_string());
         macro_rules! inherit {
             ($($f:ident),*) => {$( if m.$f.is_none() { m.$f = base.$f.clone(); } )*};
         }
         inherit!(
-            stability, requirement_level, span_type, span_kind, span_name, event_name, body,
-            metric_name, instrument, unit, bucket_boundaries, entity_type
+            stability,
+            requirement_level,
+            span_type,
+            span_kind,
+            span_name,
+            event_name,
+            body,
+            metric_name,
+            instrument,
+            unit,
+            bucket_boundaries,
+            entity_type
         );
         if m.brief.is_empty() {
             m.brief = base.brief.clone();
@@ -791,14 +928,25 @@ impl Resolver<'_> {
 
     fn finish(mut self, reg: &LoadedRegistry, imports: Vec<String>) -> ResolvedRegistry {
         let order = std::mem::take(&mut self.order);
-        let mut groups = Vec::new();
+        // First resolve everything (groups refer to each other), then move the results out.
         for id in &order {
-            let attrs = self.resolve_group(id).unwrap_or_default();
-            let Some(raw) = self.groups.get(id) else { continue };
+            if !matches!(self.state.get(id), Some(State::Done(_))) {
+                self.resolve_group(id);
+            }
+        }
+        let mut groups = Vec::with_capacity(order.len());
+        for id in &order {
+            let Some(raw) = self.groups.remove(id) else {
+                continue;
+            };
+            let attrs = match self.state.remove(id) {
+                Some(State::Done(attrs)) => attrs,
+                _ => BTreeMap::new(),
+            };
             if raw.internal {
                 continue;
             }
-            let mut g = raw.meta.clone();
+            let mut g = raw.meta;
             g.attributes = attrs.into_values().collect();
             groups.push(g);
         }
@@ -806,7 +954,10 @@ impl Resolver<'_> {
         for pattern in &imports {
             for d in self.deps {
                 for g in &d.registry.groups {
-                    if wildcard(pattern, &g.id) && !is_excluded(g.annotations.as_ref()) && imported.insert(g.id.clone()) {
+                    if wildcard(pattern, &g.id)
+                        && !is_excluded(g.annotations.as_ref())
+                        && imported.insert(g.id.clone())
+                    {
                         for a in &g.attributes {
                             self.has_attribute(&a.key);
                         }
@@ -815,7 +966,10 @@ impl Resolver<'_> {
                 }
             }
         }
-        let used: HashSet<&str> = groups.iter().flat_map(|g| g.attributes.iter().map(|a| a.key.as_str())).collect();
+        let used: HashSet<&str> = groups
+            .iter()
+            .flat_map(|g| g.attributes.iter().map(|a| a.key.as_str()))
+            .collect();
         let attributes: Vec<Attribute> = self
             .catalog
             .values()
@@ -829,7 +983,9 @@ impl Resolver<'_> {
                     m.schema_base_url
                         .as_ref()
                         .zip(m.semconv_version.as_ref())
-                        .map(|(b, v)| format!("{}/{}", b.trim_end_matches('/'), v.trim_start_matches('v')))
+                        .map(|(b, v)| {
+                            format!("{}/{}", b.trim_end_matches('/'), v.trim_start_matches('v'))
+                        })
                 }),
                 m.stability,
             ),
@@ -842,7 +998,11 @@ impl Resolver<'_> {
 fn wildcard(pattern: &str, id: &str) -> bool {
     match pattern.split_once('*') {
         None => pattern == id,
-        Some((head, tail)) => id.starts_with(head) && id[head.len()..].ends_with(tail) && id.len() >= head.len() + tail.len(),
+        Some((head, tail)) => {
+            id.starts_with(head)
+                && id[head.len()..].ends_with(tail)
+                && id.len() >= head.len() + tail.len()
+        }
     }
 }
 

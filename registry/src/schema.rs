@@ -31,7 +31,8 @@ fn validator(which: Which) -> Option<&'static jsonschema::Validator> {
         Which::Definition2 => (&V2, schema_of::<FileV2>),
         Which::Manifest => (&MANIFEST, manifest_schema),
     };
-    cell.get_or_init(|| jsonschema::validator_for(&schema()).ok()).as_ref()
+    cell.get_or_init(|| jsonschema::validator_for(&schema()).ok())
+        .as_ref()
 }
 
 /// Which schema to validate against.
@@ -46,7 +47,12 @@ pub enum Which {
 }
 
 /// Validates one parsed file against the schema; every violation becomes a located error.
-pub fn validate(node: &Node, file: &Arc<SourceFile>, which: Which, errors: &mut Vec<RegistryError>) {
+pub fn validate(
+    node: &Node,
+    file: &Arc<SourceFile>,
+    which: Which,
+    errors: &mut Vec<RegistryError>,
+) {
     let Some(v) = validator(which) else {
         errors.push(RegistryError::new(
             ErrorKind::Schema,
@@ -59,14 +65,23 @@ pub fn validate(node: &Node, file: &Arc<SourceFile>, which: Which, errors: &mut 
     for err in v.iter_errors(&instance) {
         let path = err.instance_path().to_string();
         let at = node.pointer(&path);
-        let shown = if path.is_empty() { "/".to_string() } else { path };
+        let shown = if path.is_empty() {
+            "/".to_string()
+        } else {
+            path
+        };
         errors.push(
             RegistryError::new(
                 ErrorKind::Schema,
                 Location::new(file.clone(), at.start, at.end),
-                format!("does not match the registry schema at `{shown}`: {}", short(&err.to_string())),
+                format!(
+                    "does not match the registry schema at `{shown}`: {}",
+                    short(&err.to_string())
+                ),
             )
-            .with_help("`semconv schema` prints the JSON Schema; point your editor's YAML plugin at it"),
+            .with_help(
+                "`semconv schema` prints the JSON Schema; point your editor's YAML plugin at it",
+            ),
         );
     }
 }
@@ -82,6 +97,9 @@ fn short(message: &str) -> String {
             return format!("the value{}", &message[i..]);
         }
     }
-    let cut = message.char_indices().nth(MAX).map_or(message.len(), |(i, _)| i);
+    let cut = message
+        .char_indices()
+        .nth(MAX)
+        .map_or(message.len(), |(i, _)| i);
     format!("{}…", &message[..cut])
 }

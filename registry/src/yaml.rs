@@ -15,7 +15,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use granit_parser::{Event, Parser, ScalarStyle, Span};
-use serde::de::{self, DeserializeSeed, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeSeed, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
 
 use crate::source::{Location, Pos, SourceFile};
 
@@ -71,10 +73,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
     let mut stack: Vec<(Node, Option<Node>, usize)> = Vec::new();
     let mut anchors: Vec<(usize, Node)> = Vec::new();
     let mut root: Option<Node> = None;
-    loop {
-        let Some(item) = parser.next_event() else {
-            break;
-        };
+    while let Some(item) = parser.next_event() {
         let (event, span): (Event<'_>, Span) = item.map_err(|e| SyntaxError {
             message: e.info().to_string(),
             pos: pos(*e.marker()),
@@ -262,10 +261,11 @@ pub fn plain_scalar(text: &str) -> serde_json::Value {
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
         && text.bytes().any(|b| b.is_ascii_digit());
-    if looks_float && let Ok(f) = text.parse::<f64>() {
-        if let Some(n) = serde_json::Number::from_f64(f) {
-            return Value::Number(n);
-        }
+    if looks_float
+        && let Ok(f) = text.parse::<f64>()
+        && let Some(n) = serde_json::Number::from_f64(f)
+    {
+        return Value::Number(n);
     }
     Value::String(text.to_string())
 }
@@ -500,14 +500,13 @@ impl<'de> de::Deserializer<'de> for &'de Node {
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.kind {
-            NodeKind::Scalar { text, plain } if !(*plain && text.is_empty()) => {
-                visitor.visit_borrowed_str(text).map_err(|e: DeError| e.locate(self))
-            }
-            _ => Err(DeError::custom(format!(
-                "expected a string, found {}",
-                self.describe()
-            ))
-            .locate(self)),
+            NodeKind::Scalar { text, plain } if !(*plain && text.is_empty()) => visitor
+                .visit_borrowed_str(text)
+                .map_err(|e: DeError| e.locate(self)),
+            _ => Err(
+                DeError::custom(format!("expected a string, found {}", self.describe()))
+                    .locate(self),
+            ),
         }
     }
 
@@ -547,22 +546,20 @@ impl<'de> de::Deserializer<'de> for &'de Node {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.kind {
             NodeKind::Seq(_) => self.deserialize_any(visitor),
-            _ => Err(DeError::custom(format!(
-                "expected a sequence, found {}",
-                self.describe()
-            ))
-            .locate(self)),
+            _ => Err(
+                DeError::custom(format!("expected a sequence, found {}", self.describe()))
+                    .locate(self),
+            ),
         }
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.kind {
             NodeKind::Map(_) => self.deserialize_any(visitor),
-            _ => Err(DeError::custom(format!(
-                "expected a mapping, found {}",
-                self.describe()
-            ))
-            .locate(self)),
+            _ => Err(
+                DeError::custom(format!("expected a mapping, found {}", self.describe()))
+                    .locate(self),
+            ),
         }
     }
 
@@ -585,22 +582,23 @@ impl<'de> de::Deserializer<'de> for &'de Node {
             NodeKind::Scalar { text, .. } => visitor
                 .visit_enum(text.as_str().into_deserializer())
                 .map_err(|e: DeError| e.locate(self)),
-            _ => Err(DeError::custom(format!(
-                "expected a string, found {}",
-                self.describe()
-            ))
-            .locate(self)),
+            _ => Err(
+                DeError::custom(format!("expected a string, found {}", self.describe()))
+                    .locate(self),
+            ),
         }
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match &self.kind {
             NodeKind::Scalar { text, plain: true } => match plain_scalar(text) {
-                serde_json::Value::Bool(b) => visitor.visit_bool(b).map_err(|e: DeError| e.locate(self)),
-                _ => Err(DeError::custom(format!(
-                    "expected `true` or `false`, found `{text}`"
-                ))
-                .locate(self)),
+                serde_json::Value::Bool(b) => {
+                    visitor.visit_bool(b).map_err(|e: DeError| e.locate(self))
+                }
+                _ => Err(
+                    DeError::custom(format!("expected `true` or `false`, found `{text}`"))
+                        .locate(self),
+                ),
             },
             _ => Err(DeError::custom(format!(
                 "expected `true` or `false`, found {}",

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use genai_registry::{Diagnostics, ErrorKind, RegistryLoader};
 
 fn load(files: &[(&str, &str)]) -> Diagnostics {
-    let files = files.iter().map(|(p, t)| (PathBuf::from(p), (*t).to_string())).collect();
+    let files = files
+        .iter()
+        .map(|(p, t)| (PathBuf::from(p), (*t).to_string()))
+        .collect();
     match RegistryLoader::new().schema_check(true).load_files(files) {
         Ok(_) => panic!("expected errors"),
         Err(d) => d,
@@ -14,7 +17,10 @@ fn load(files: &[(&str, &str)]) -> Diagnostics {
 }
 
 fn kinds(d: &Diagnostics) -> Vec<ErrorKind> {
-    d.0.iter().filter(|e| e.is_error()).map(|e| e.kind).collect()
+    d.0.iter()
+        .filter(|e| e.is_error())
+        .map(|e| e.kind)
+        .collect()
 }
 
 const ATTRS: &str = "file_format: definition/2
@@ -79,7 +85,10 @@ fn duplicate_attribute_and_group() {
 ",
         ),
     ]);
-    assert_eq!(kinds(&d), [ErrorKind::DuplicateAttribute, ErrorKind::DuplicateGroup]);
+    assert_eq!(
+        kinds(&d),
+        [ErrorKind::DuplicateAttribute, ErrorKind::DuplicateGroup]
+    );
     insta::assert_snapshot!(d.render());
 }
 
@@ -142,7 +151,10 @@ fn bad_type_level_field_and_field_type_all_reported() {
 
 #[test]
 fn yaml_syntax_error_is_located() {
-    let d = load(&[("broken.yaml", "groups:\n  - id: x\n    type: [attribute_group\n")]);
+    let d = load(&[(
+        "broken.yaml",
+        "groups:\n  - id: x\n    type: [attribute_group\n",
+    )]);
     assert_eq!(kinds(&d), [ErrorKind::Syntax]);
     insta::assert_snapshot!(d.render());
 }
@@ -170,15 +182,20 @@ fn conditionally_required_needs_its_condition() {
 
 #[test]
 fn unreadable_file_and_missing_directory() {
-    let dir = std::env::temp_dir().join(format!("genai-registry-unreadable-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("genai-registry-unreadable-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     std::fs::write(dir.join("latin1.yaml"), b"groups: []\n# caf\xe9\n").expect("write");
-    let d = RegistryLoader::new().load_dir(&dir).expect_err("non-UTF-8 file");
+    let d = RegistryLoader::new()
+        .load_dir(&dir)
+        .expect_err("non-UTF-8 file");
     assert_eq!(kinds(&d), [ErrorKind::Unreadable]);
     assert!(d.render().contains("latin1.yaml"), "{}", d.render());
     std::fs::remove_dir_all(&dir).ok();
 
-    let d = RegistryLoader::new().load_dir("/nonexistent/registry").expect_err("missing dir");
+    let d = RegistryLoader::new()
+        .load_dir("/nonexistent/registry")
+        .expect_err("missing dir");
     assert_eq!(kinds(&d), [ErrorKind::Unreadable]);
 }
 
@@ -198,15 +215,24 @@ dependencies:
     assert_eq!(kinds(&d), [ErrorKind::Dependency, ErrorKind::Dependency]);
     let text = d.render();
     let help = d.0[0].help.as_deref().unwrap_or_default();
-    assert!(help.contains("--dependency https://opentelemetry.io/schemas/1.44.0=<local dir>"), "{help}");
+    assert!(
+        help.contains("--dependency https://opentelemetry.io/schemas/1.44.0=<local dir>"),
+        "{help}"
+    );
     insta::assert_snapshot!(text);
 }
 
 #[test]
 fn errors_from_several_files_are_all_reported() {
     let d = load(&[
-        ("a.yaml", "groups:\n  - id: a\n    type: span\n    brief: A.\n    attributes:\n      - ref: nope.one\n"),
-        ("b.yaml", "file_format: definition/2\nspans:\n  - type: b\n    kind: sideways\n"),
+        (
+            "a.yaml",
+            "groups:\n  - id: a\n    type: span\n    brief: A.\n    attributes:\n      - ref: nope.one\n",
+        ),
+        (
+            "b.yaml",
+            "file_format: definition/2\nspans:\n  - type: b\n    kind: sideways\n",
+        ),
         ("c.yaml", "groups: [\n"),
     ]);
     let k = kinds(&d);

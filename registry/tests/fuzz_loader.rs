@@ -14,7 +14,10 @@ fn seeds() -> Vec<String> {
 }
 
 fn run(files: Vec<(String, String)>) {
-    let files = files.into_iter().map(|(p, t)| (PathBuf::from(p), t)).collect();
+    let files = files
+        .into_iter()
+        .map(|(p, t)| (PathBuf::from(p), t))
+        .collect();
     let _ = RegistryLoader::new().schema_check(true).load_files(files);
 }
 

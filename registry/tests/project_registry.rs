@@ -10,14 +10,32 @@ fn attribute_facts(a: &Attribute) -> String {
     let members: Vec<String> = a
         .members()
         .iter()
-        .map(|m| format!("{}={}:{:?}:{:?}", m.id, m.value, m.stability, m.deprecated.as_ref().map(|d| (d.reason(), d.renamed_to().map(str::to_string)))))
+        .map(|m| {
+            format!(
+                "{}={}:{:?}:{:?}",
+                m.id,
+                m.value,
+                m.stability,
+                m.deprecated
+                    .as_ref()
+                    .map(|d| (d.reason(), d.renamed_to().map(str::to_string)))
+            )
+        })
         .collect();
-    let ty = serde_json::to_value(&a.ty).map(|v| if v.is_string() { v.to_string() } else { "enum".into() });
+    let ty = serde_json::to_value(&a.ty).map(|v| {
+        if v.is_string() {
+            v.to_string()
+        } else {
+            "enum".into()
+        }
+    });
     format!(
         "type={} stability={:?} deprecated={:?} members=[{}]",
         ty.unwrap_or_default(),
         a.stability,
-        a.deprecated.as_ref().map(|d| (d.reason(), d.renamed_to().map(str::to_string))),
+        a.deprecated
+            .as_ref()
+            .map(|d| (d.reason(), d.renamed_to().map(str::to_string))),
         members.join(", ")
     )
 }
@@ -34,7 +52,11 @@ fn signal_facts(g: &Group) -> BTreeMap<String, String> {
     for a in &g.attributes {
         out.insert(
             a.key.clone(),
-            format!("{} sampling_relevant={:?}", a.requirement_level.name(), a.sampling_relevant.unwrap_or(false)),
+            format!(
+                "{} sampling_relevant={:?}",
+                a.requirement_level.name(),
+                a.sampling_relevant.unwrap_or(false)
+            ),
         );
     }
     out
@@ -48,10 +70,16 @@ fn differences(ours: &ResolvedRegistry, theirs: &ResolvedRegistry) -> Vec<String
             Some(o) => {
                 let (of, tf) = (attribute_facts(o), attribute_facts(t));
                 if of != tf {
-                    out.push(format!("attribute `{}`:\n  ours:     {of}\n  upstream: {tf}", t.key));
+                    out.push(format!(
+                        "attribute `{}`:\n  ours:     {of}\n  upstream: {tf}",
+                        t.key
+                    ));
                 }
                 if !t.brief.is_empty() && o.brief.trim() == t.brief.trim() {
-                    out.push(format!("attribute `{}`: brief copied from upstream; write our own", t.key));
+                    out.push(format!(
+                        "attribute `{}`: brief copied from upstream; write our own",
+                        t.key
+                    ));
                 }
             }
         }
@@ -73,7 +101,9 @@ fn differences(ours: &ResolvedRegistry, theirs: &ResolvedRegistry) -> Vec<String
         for (k, v) in &tf {
             match of.get(k) {
                 None => out.push(format!("`{}` lacks `{k}`", t.id)),
-                Some(ov) if ov != v => out.push(format!("`{}` `{k}`: ours {ov}, upstream {v}", t.id)),
+                Some(ov) if ov != v => {
+                    out.push(format!("`{}` `{k}`: ours {ov}, upstream {v}", t.id))
+                }
                 _ => {}
             }
         }
@@ -100,15 +130,29 @@ fn project_registry_states_the_upstream_genai_facts() {
         .load_dir(root.join("genai-dev/model"))
         .unwrap_or_else(|d| panic!("{}", d.render()));
     let d = differences(&ours.registry, &theirs.registry);
-    assert!(d.is_empty(), "{} difference(s) between registry/model and genai-dev:\n{}", d.len(), d.join("\n"));
-    assert!(ours.registry.attributes.len() > 80, "too few attributes compared");
-    assert!(ours.registry.spans().count() >= 18, "too few spans compared");
+    assert!(
+        d.is_empty(),
+        "{} difference(s) between registry/model and genai-dev:\n{}",
+        d.len(),
+        d.join("\n")
+    );
+    assert!(
+        ours.registry.attributes.len() > 80,
+        "too few attributes compared"
+    );
+    assert!(
+        ours.registry.spans().count() >= 18,
+        "too few spans compared"
+    );
 }
 
 #[test]
 fn embedded_registry_declares_its_version() {
     let ours = genai_registry::embedded::load().unwrap_or_else(|d| panic!("{}", d.render()));
     assert_eq!(ours.registry.version.as_deref(), Some("1.42.0-dev"));
-    let usage = ours.registry.group("metric.gen_ai.client.token.usage").expect("token usage metric");
+    let usage = ours
+        .registry
+        .group("metric.gen_ai.client.token.usage")
+        .expect("token usage metric");
     assert_eq!(usage.bucket_boundaries.as_ref().map(Vec::len), Some(14));
 }

@@ -5,14 +5,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use genai_registry::{AttributeType, GroupKind, RegistryLoader, RequirementLevel, ResolvedRegistry};
+use genai_registry::{
+    AttributeType, GroupKind, RegistryLoader, RequirementLevel, ResolvedRegistry,
+};
 use serde_json::Value;
 
 fn upstream() -> Option<PathBuf> {
     match std::env::var_os("SEMCONV_UPSTREAM") {
         Some(p) => Some(PathBuf::from(p)),
         None => {
-            eprintln!("skipping: SEMCONV_UPSTREAM is unset (CI sets it to ../shared/semconv-upstream)");
+            eprintln!(
+                "skipping: SEMCONV_UPSTREAM is unset (CI sets it to ../shared/semconv-upstream)"
+            );
             None
         }
     }
@@ -38,7 +42,10 @@ fn weaver_level(v: Option<&Value>) -> String {
             .iter()
             .next()
             .map(|(k, t)| match k.as_str() {
-                "conditionally_required" => format!("conditionally_required: {}", t.as_str().unwrap_or("").trim()),
+                "conditionally_required" => format!(
+                    "conditionally_required: {}",
+                    t.as_str().unwrap_or("").trim()
+                ),
                 other => other.to_string(),
             })
             .unwrap_or_default(),
@@ -48,7 +55,9 @@ fn weaver_level(v: Option<&Value>) -> String {
 
 fn our_level(l: &RequirementLevel) -> String {
     match l {
-        RequirementLevel::ConditionallyRequired(t) => format!("conditionally_required: {}", t.trim()),
+        RequirementLevel::ConditionallyRequired(t) => {
+            format!("conditionally_required: {}", t.trim())
+        }
         other => other.name().to_string(),
     }
 }
@@ -69,7 +78,13 @@ fn weaver_facts(doc: &Value) -> (AttrFacts, SignalFacts) {
                         .and_then(Value::as_array)
                         .into_iter()
                         .flatten()
-                        .map(|m| format!("{}={}", m["id"].as_str().unwrap_or(""), member_value(&m["value"])))
+                        .map(|m| {
+                            format!(
+                                "{}={}",
+                                m["id"].as_str().unwrap_or(""),
+                                member_value(&m["value"])
+                            )
+                        })
                         .collect(),
                 ),
                 other => (other.to_string(), BTreeSet::new()),
@@ -91,10 +106,15 @@ fn our_facts(r: &ResolvedRegistry) -> (AttrFacts, SignalFacts) {
         .map(|a| {
             let facts = match &a.ty {
                 AttributeType::Primitive(p) => (p.as_str().to_string(), BTreeSet::new()),
-                AttributeType::Template(p) => (format!("template[{}]", p.as_str()), BTreeSet::new()),
+                AttributeType::Template(p) => {
+                    (format!("template[{}]", p.as_str()), BTreeSet::new())
+                }
                 AttributeType::Enum { members, .. } => (
                     "enum".to_string(),
-                    members.iter().map(|m| format!("{}={}", m.id, member_value(&m.value))).collect(),
+                    members
+                        .iter()
+                        .map(|m| format!("{}={}", m.id, member_value(&m.value)))
+                        .collect(),
                 ),
             };
             (a.key.clone(), facts)
@@ -103,11 +123,19 @@ fn our_facts(r: &ResolvedRegistry) -> (AttrFacts, SignalFacts) {
     let signals = r
         .groups
         .iter()
-        .filter(|g| matches!(g.kind, GroupKind::Span | GroupKind::Event | GroupKind::Metric | GroupKind::Entity))
+        .filter(|g| {
+            matches!(
+                g.kind,
+                GroupKind::Span | GroupKind::Event | GroupKind::Metric | GroupKind::Entity
+            )
+        })
         .map(|g| {
             (
                 g.id.clone(),
-                g.attributes.iter().map(|a| (a.key.clone(), our_level(&a.requirement_level))).collect(),
+                g.attributes
+                    .iter()
+                    .map(|a| (a.key.clone(), our_level(&a.requirement_level)))
+                    .collect(),
             )
         })
         .collect();
@@ -115,13 +143,18 @@ fn our_facts(r: &ResolvedRegistry) -> (AttrFacts, SignalFacts) {
 }
 
 fn diff(snapshot: &str, dir: &str) -> Vec<String> {
-    let Some(root) = upstream() else { return Vec::new() };
+    let Some(root) = upstream() else {
+        return Vec::new();
+    };
     let loaded = match RegistryLoader::new().load_dir(root.join(dir)) {
         Ok(l) => l,
         Err(d) => return vec![format!("{snapshot}: does not resolve:\n{}", d.render())],
     };
-    let text = std::fs::read_to_string(root.join("weaver-resolved").join(format!("{snapshot}.yaml")))
-        .expect("weaver output readable");
+    let text = std::fs::read_to_string(
+        root.join("weaver-resolved")
+            .join(format!("{snapshot}.yaml")),
+    )
+    .expect("weaver output readable");
     let doc: Value = serde_saphyr::from_str(&text).expect("weaver output parses");
     let (wa, ws) = weaver_facts(&doc);
     let (oa, os) = our_facts(&loaded.registry);
@@ -129,7 +162,9 @@ fn diff(snapshot: &str, dir: &str) -> Vec<String> {
     for (k, v) in &wa {
         match oa.get(k) {
             None => out.push(format!("{snapshot}: attribute `{k}` missing")),
-            Some(o) if o != v => out.push(format!("{snapshot}: attribute `{k}`: ours {o:?}, weaver {v:?}")),
+            Some(o) if o != v => out.push(format!(
+                "{snapshot}: attribute `{k}`: ours {o:?}, weaver {v:?}"
+            )),
             _ => {}
         }
     }
@@ -144,7 +179,9 @@ fn diff(snapshot: &str, dir: &str) -> Vec<String> {
         for (k, l) in wset {
             match oset.get(k) {
                 None => out.push(format!("{snapshot}: `{id}` lacks `{k}` ({l})")),
-                Some(ol) if ol != l => out.push(format!("{snapshot}: `{id}` `{k}`: ours `{ol}`, weaver `{l}`")),
+                Some(ol) if ol != l => out.push(format!(
+                    "{snapshot}: `{id}` `{k}`: ours `{ol}`, weaver `{l}`"
+                )),
                 _ => {}
             }
         }
@@ -156,14 +193,23 @@ fn diff(snapshot: &str, dir: &str) -> Vec<String> {
         out.push(format!("{snapshot}: signal `{id}` is extra"));
     }
     if out.is_empty() {
-        eprintln!("{snapshot}: {} attributes and {} signals agree with Weaver", wa.len(), ws.len());
+        eprintln!(
+            "{snapshot}: {} attributes and {} signals agree with Weaver",
+            wa.len(),
+            ws.len()
+        );
     }
     out
 }
 
 fn check(snapshot: &str, dir: &str) {
     let d = diff(snapshot, dir);
-    assert!(d.is_empty(), "{} difference(s) from Weaver:\n{}", d.len(), d.join("\n"));
+    assert!(
+        d.is_empty(),
+        "{} difference(s) from Weaver:\n{}",
+        d.len(),
+        d.join("\n")
+    );
 }
 
 #[test]

@@ -54,5 +54,7 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
             out.write_all(b"\n").into_diagnostic()?;
         }
     }
+    // The process ends here: freeing the whole model first would only cost time.
+    std::mem::forget(loaded);
     Ok(ExitCode::SUCCESS)
 }

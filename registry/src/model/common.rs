@@ -201,7 +201,12 @@ impl RequirementLevel {
     }
 }
 
-const LEVELS: &[&str] = &["required", "conditionally_required", "recommended", "opt_in"];
+const LEVELS: &[&str] = &[
+    "required",
+    "conditionally_required",
+    "recommended",
+    "opt_in",
+];
 
 impl<'de> Deserialize<'de> for RequirementLevel {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -368,7 +373,15 @@ pub enum PrimitiveType {
 impl PrimitiveType {
     /// All spellings, for suggestions.
     pub const NAMES: &'static [&'static str] = &[
-        "string", "int", "double", "boolean", "any", "string[]", "int[]", "double[]", "boolean[]",
+        "string",
+        "int",
+        "double",
+        "boolean",
+        "any",
+        "string[]",
+        "int[]",
+        "double[]",
+        "boolean[]",
     ];
 
     /// The spelling used in registry files.
@@ -460,13 +473,18 @@ impl<'de> Deserialize<'de> for AttributeType {
         impl<'de> Visitor<'de> for V {
             type Value = AttributeType;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a type name (`string`, `int`, `template[string]`, ...) or `{members: [...]}`")
+                f.write_str(
+                    "a type name (`string`, `int`, `template[string]`, ...) or `{members: [...]}`",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 if let Some(p) = PrimitiveType::parse(v) {
                     return Ok(AttributeType::Primitive(p));
                 }
-                if let Some(inner) = v.strip_prefix("template[").and_then(|r| r.strip_suffix(']')) {
+                if let Some(inner) = v
+                    .strip_prefix("template[")
+                    .and_then(|r| r.strip_suffix(']'))
+                {
                     return PrimitiveType::parse(inner)
                         .filter(|p| *p != PrimitiveType::Any)
                         .map(AttributeType::Template)
@@ -504,4 +522,3 @@ impl JsonSchema for AttributeType {
         })
     }
 }
-

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::common::{
-    AttributeType, Deprecated, Instrument, PrimitiveType, RequirementLevel,
-    SignalRequirementLevel, SpanKind, Stability,
+    AttributeType, Deprecated, Instrument, PrimitiveType, RequirementLevel, SignalRequirementLevel,
+    SpanKind, Stability,
 };
 
 /// A registry after `ref`, `extends`, `ref_group`, `include`, refinements and dependencies have

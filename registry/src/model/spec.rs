@@ -6,8 +6,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::common::{
-    AttributeType, Deprecated, Instrument, RequirementLevel, SignalRequirementLevel,
-    SpanKind, Stability,
+    AttributeType, Deprecated, Instrument, RequirementLevel, SignalRequirementLevel, SpanKind,
+    Stability,
 };
 use crate::yaml::Located;
 
@@ -19,7 +19,7 @@ pub type Any = serde_json::Value;
 #[serde(untagged)]
 pub enum RegistryFile {
     /// `file_format: definition/2`.
-    V2(FileV2),
+    V2(Box<FileV2>),
     /// Classic `groups:` file.
     V1(FileV1),
 }
