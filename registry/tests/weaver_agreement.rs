@@ -1,6 +1,7 @@
 //! Resolves every upstream snapshot and compares the facts with what Weaver 0.25.1 resolved
 //! (`$SEMCONV_UPSTREAM/weaver-resolved/<snapshot>.yaml`): attribute keys, types and enum members,
-//! and per signal the attribute set with requirement levels. Every difference is printed.
+//! and per signal the attribute set with requirement levels. Every difference is printed. Every
+//! upstream file must also pass the JSON Schema check.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -146,7 +147,7 @@ fn diff(snapshot: &str, dir: &str) -> Vec<String> {
     let Some(root) = upstream() else {
         return Vec::new();
     };
-    let loaded = match RegistryLoader::new().load_dir(root.join(dir)) {
+    let loaded = match RegistryLoader::new().schema_check(true).load_dir(root.join(dir)) {
         Ok(l) => l,
         Err(d) => return vec![format!("{snapshot}: does not resolve:\n{}", d.render())],
     };

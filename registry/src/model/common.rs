@@ -54,7 +54,7 @@ impl Stability {
 }
 
 /// Why something is deprecated.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Deprecated {
     /// Replaced by another attribute or signal.
@@ -112,6 +112,25 @@ impl Deprecated {
             Deprecated::Uncategorized { .. } => "uncategorized",
             Deprecated::Unspecified { .. } => "unspecified",
         }
+    }
+}
+
+impl JsonSchema for Deprecated {
+    fn schema_name() -> Cow<'static, str> {
+        "Deprecated".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Why and how something is deprecated (a plain string is the legacy form).",
+            "oneOf": [
+                {"type": "string"},
+                {"type": "object", "additionalProperties": false, "required": ["reason", "renamed_to"],
+                 "properties": {"reason": {"const": "renamed"}, "renamed_to": {"type": "string"}, "note": {"type": "string"}}},
+                {"type": "object", "additionalProperties": false, "required": ["reason"],
+                 "properties": {"reason": {"enum": ["obsoleted", "uncategorized", "unspecified"]},
+                                "renamed_to": {"type": "string"}, "note": {"type": "string"}}}
+            ]
+        })
     }
 }
 
