@@ -655,7 +655,9 @@ impl Resolver<'_> {
             if let Some(a) = d.registry.attribute(key)
                 && !is_excluded(a.annotations.as_ref())
             {
-                self.catalog.insert(key.to_string(), (a.clone(), None));
+                let mut a = a.clone();
+                a.provenance = Provenance::Dependency(d.label.clone());
+                self.catalog.insert(key.to_string(), (a, None));
                 return true;
             }
         }
@@ -961,7 +963,9 @@ impl Resolver<'_> {
                         for a in &g.attributes {
                             self.has_attribute(&a.key);
                         }
-                        groups.push(g.clone());
+                        let mut g = g.clone();
+                        g.provenance = Provenance::Dependency(d.label.clone());
+                        groups.push(g);
                     }
                 }
             }

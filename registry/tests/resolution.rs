@@ -187,7 +187,11 @@ spans:
         .unwrap_or_else(|d| panic!("{}", d.render()));
     let r = loaded.registry;
     assert_eq!(r.version.as_deref(), Some("1.2.3"));
-    assert!(r.attribute("server.address").is_some());
+    let address = r.attribute("server.address").expect("pulled from the dependency");
+    assert_eq!(
+        address.provenance,
+        genai_registry::Provenance::Dependency("https://example.com/core/1.0.0".into())
+    );
     assert!(
         r.attribute("server.port").is_none(),
         "unused dependency attributes stay out"
