@@ -23,6 +23,16 @@ enum Command {
     Resolve(commands::resolve::Args),
     /// Print the JSON Schema of registry files (or of `manifest.yaml`).
     Schema(commands::schema::Args),
+    /// Generate typed Rust code from a registry (default: regenerate the checked-in files).
+    Generate(commands::generate::Args),
+    /// Show what changed between two registries (a spec bump).
+    Diff(commands::diff::Args),
+    /// Receive OTLP (HTTP 4318, gRPC 4317) and validate it live; exit 1 on violations.
+    LiveCheck(commands::live_check::Args),
+    /// Validate OTLP files (JSON, JSON Lines, protobuf); exit 1 on violations, 2 on unreadable input.
+    Validate(commands::validate::Args),
+    /// Run the instrumented example agent and print its trace tree and conformance report.
+    Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +48,11 @@ fn main() -> ExitCode {
         Command::Check(a) => commands::check::run(a),
         Command::Resolve(a) => commands::resolve::run(a),
         Command::Schema(a) => commands::schema::run(a),
+        Command::Generate(a) => commands::generate::run(a),
+        Command::Diff(a) => commands::diff::run(a),
+        Command::LiveCheck(a) => commands::live_check::run(a),
+        Command::Validate(a) => commands::validate::run(a),
+        Command::Demo(a) => commands::demo::run(a),
     };
     match result {
         Ok(code) => code,

@@ -7,16 +7,34 @@
 //!   receiver gets them;
 //! - files ([`input`]): OTLP/JSON, JSON Lines (the Collector file exporter's output) and
 //!   protobuf, with located errors that cost only the request they are in.
+//!
+//! A [`Validator`] compiled from a `ResolvedRegistry` matches each span to its definition
+//! (operation name, kind, provider refinement), applies the rules ([`FindingId`]) and
+//! produces a [`Report`] (text, JSON, JUnit XML). Tests use [`assert_conforms`] or
+//! [`Conformance`].
 #![deny(missing_docs)]
 
+mod assert;
+mod compiled;
+pub mod content;
+mod finding;
 pub mod input;
+mod options;
 pub mod otlp;
+pub mod report;
+mod rules;
 pub mod sdk;
 pub mod telemetry;
+mod validator;
 
+pub use assert::{AsTelemetry, Conformance, assert_conforms, embedded_registry};
+pub use finding::{Finding, FindingId, Level};
 pub use input::{InputError, InputErrorKind, LoadOptions, load_file, load_file_with};
+pub use options::Options;
 pub use otlp::{
     DecodeError, Signal, decode_json, decode_logs_json, decode_logs_protobuf, decode_metrics_json,
     decode_metrics_protobuf, decode_traces_json, decode_traces_protobuf,
 };
+pub use report::{Coverage, ItemReport, ItemSignal, LevelCounts, RegistryInfo, Report};
 pub use telemetry::Telemetry;
+pub use validator::Validator;

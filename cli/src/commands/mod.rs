@@ -1,5 +1,10 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod demo;
+pub mod diff;
+pub mod generate;
+pub mod live_check;
 pub mod resolve;
 pub mod schema;
+pub mod validate;

@@ -1,0 +1,87 @@
+//! `semconv demo`: run the example agent (mock model, two tools, plan-then-act) instrumented
+//! with the macros, collect its spans and metrics in memory, and print the trace tree with the
+//! conformance report against the embedded registry.
+
+use std::process::ExitCode;
+
+use genai_semconv::instrument::capture::{CaptureGuard, CaptureMode};
+use genai_validator::{Options, Telemetry, Validator, embedded_registry};
+use miette::IntoDiagnostic;
+use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
+use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// Trace tree and findings.
+    Text,
+    /// The JSON report.
+    Json,
+}
+
+/// Arguments of `semconv demo`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Run with content capture on (span attributes), and validate with capture declared.
+    #[arg(long)]
+    capture_content: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+/// Runs the demo; exit 1 if its telemetry has violations.
+pub fn run(args: Args) -> miette::Result<ExitCode> {
+    let spans = InMemorySpanExporter::default();
+    let tracer_provider = SdkTracerProvider::builder()
+        .with_simple_exporter(spans.clone())
+        .build();
+    let metrics = InMemoryMetricExporter::default();
+    let meter_provider = SdkMeterProvider::builder()
+        .with_reader(PeriodicReader::builder(metrics.clone()).build())
+        .build();
+    let mode = if args.capture_content {
+        CaptureMode::SpanOnly
+    } else {
+        CaptureMode::NoContent
+    };
+    let answer = {
+        let _capture = CaptureGuard::new(mode);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .into_diagnostic()?;
+        runtime.block_on(genai_semconv::instrument::demo::run_demo_agent(
+            &tracer_provider,
+            &meter_provider,
+        ))
+    };
+    tracer_provider.force_flush().into_diagnostic()?;
+    meter_provider.force_flush().into_diagnostic()?;
+    let mut telemetry =
+        Telemetry::from_sdk_spans(spans.get_finished_spans().into_diagnostic()?, None);
+    let batches = metrics.get_finished_metrics().into_diagnostic()?;
+    telemetry.metrics = genai_validator::sdk::metrics_from_sdk(&batches);
+    let validator = Validator::with_options(
+        embedded_registry(),
+        Options {
+            capture_content: args.capture_content,
+            ..Options::default()
+        },
+    );
+    let report = validator.validate(&telemetry);
+    match args.format {
+        Format::Text => {
+            match &answer {
+                Ok(a) => println!("demo agent answered: {a}"),
+                Err(e) => println!("demo agent failed: {e}"),
+            }
+            print!("{}", report.to_text());
+        }
+        Format::Json => print!("{}", report.to_json()),
+    }
+    Ok(if report.has_violations() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,127 @@
+//! Overhead of an instrumented tool call (an `execute_tool` span with 5 attributes) against
+//! the same span written by hand, `tracing::instrument` + `tracing-opentelemetry`, no provider,
+//! and an `AlwaysOff` sampler.
+//!
+//! ```sh
+//! cargo bench -p genai-semconv --bench instrument -- --warm-up-time 1 --measurement-time 3
+//! ```
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use genai_semconv::instrument_tool;
+use opentelemetry::trace::{SpanKind, TraceContextExt, Tracer, TracerProvider as _};
+use opentelemetry::{Context, InstrumentationScope, KeyValue};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{Sampler, SdkTracer, SdkTracerProvider, SpanData, SpanExporter};
+use tracing_subscriber::layer::SubscriberExt;
+
+/// An exporter that drops everything.
+#[derive(Debug)]
+struct Discard;
+
+impl SpanExporter for Discard {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        black_box(batch);
+        Ok(())
+    }
+}
+
+fn provider(sampler: Sampler) -> SdkTracerProvider {
+    SdkTracerProvider::builder()
+        .with_simple_exporter(Discard)
+        .with_sampler(sampler)
+        .build()
+}
+
+/// Searches the index.
+#[instrument_tool(tracer = tracer, name = "search", tool_type = datastore, call_id = "call_1")]
+fn tool_macro(tracer: &SdkTracer, x: u64) -> u64 {
+    let _ = tracer;
+    black_box(x) + 1
+}
+
+/// Same with the default (global) tracer.
+#[instrument_tool(name = "search", tool_type = datastore, call_id = "call_1")]
+fn tool_macro_global(x: u64) -> u64 {
+    black_box(x) + 1
+}
+
+fn attrs() -> Vec<KeyValue> {
+    vec![
+        KeyValue::new("gen_ai.operation.name", "execute_tool"),
+        KeyValue::new("gen_ai.tool.name", "search"),
+        KeyValue::new("gen_ai.tool.type", "datastore"),
+        KeyValue::new("gen_ai.tool.call.id", "call_1"),
+        KeyValue::new("gen_ai.tool.description", "Searches the index."),
+    ]
+}
+
+fn hand<T>(tracer: &T, x: u64) -> u64
+where
+    T: Tracer,
+    T::Span: Send + Sync + 'static,
+{
+    let span = tracer
+        .span_builder("execute_tool search")
+        .with_kind(SpanKind::Internal)
+        .with_attributes(attrs())
+        .start(tracer);
+    let cx = Context::current_with_span(span);
+    let r = {
+        let _g = cx.clone().attach();
+        black_box(x) + 1
+    };
+    cx.span().end();
+    r
+}
+
+fn hand_global(x: u64) -> u64 {
+    let tracer =
+        opentelemetry::global::tracer_with_scope(InstrumentationScope::builder("bench").build());
+    hand(&tracer, x)
+}
+
+#[tracing::instrument(
+    name = "execute_tool search",
+    skip_all,
+    fields(
+        gen_ai.operation.name = "execute_tool",
+        gen_ai.tool.name = "search",
+        gen_ai.tool.type = "datastore",
+        gen_ai.tool.call.id = "call_1",
+        gen_ai.tool.description = "Searches the index.",
+    )
+)]
+fn tool_tracing(x: u64) -> u64 {
+    black_box(x) + 1
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("execute_tool");
+    let sdk = provider(Sampler::AlwaysOn);
+    let tracer = sdk.tracer("bench");
+    g.bench_function("a_hand_sdk", |b| b.iter(|| hand(&tracer, 1)));
+    g.bench_function("macro_sdk", |b| b.iter(|| tool_macro(&tracer, 1)));
+
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_opentelemetry::layer().with_tracer(sdk.tracer("bench-tracing")));
+    tracing::subscriber::with_default(subscriber, || {
+        g.bench_function("b_tracing_otel", |b| b.iter(|| tool_tracing(1)));
+    });
+
+    // No global provider is ever installed in this benchmark.
+    g.bench_function("c_hand_no_provider", |b| b.iter(|| hand_global(1)));
+    g.bench_function("macro_no_provider", |b| b.iter(|| tool_macro_global(1)));
+
+    let off = provider(Sampler::AlwaysOff);
+    let off_tracer = off.tracer("bench");
+    g.bench_function("d_hand_always_off", |b| b.iter(|| hand(&off_tracer, 1)));
+    g.bench_function("macro_always_off", |b| {
+        b.iter(|| tool_macro(&off_tracer, 1))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,198 @@
+//! The test API: [`assert_conforms`] and the [`Conformance`] builder.
+//!
+//! ```no_run
+//! # let telemetry = genai_validator::Telemetry::new();
+//! // Default: the embedded GenAI registry, content capture not declared, fail on violations.
+//! genai_validator::assert_conforms(&telemetry);
+//! // Options:
+//! genai_validator::Conformance::new()
+//!     .capture_content(true)
+//!     .fail_on_improvements(true)
+//!     .allow_namespace("gen_ai.acme")
+//!     .assert(&telemetry);
+//! ```
+
+use std::sync::OnceLock;
+
+use genai_registry::ResolvedRegistry;
+use opentelemetry_sdk::trace::SpanData;
+
+use crate::finding::Level;
+use crate::options::Options;
+use crate::report::Report;
+use crate::telemetry::{Span, Telemetry};
+use crate::validator::Validator;
+
+/// Things that can be checked: [`Telemetry`], model spans, or SDK spans.
+pub trait AsTelemetry {
+    /// The telemetry to check.
+    fn to_telemetry(&self) -> std::borrow::Cow<'_, Telemetry>;
+}
+
+impl AsTelemetry for Telemetry {
+    fn to_telemetry(&self) -> std::borrow::Cow<'_, Telemetry> {
+        std::borrow::Cow::Borrowed(self)
+    }
+}
+
+impl AsTelemetry for [Span] {
+    fn to_telemetry(&self) -> std::borrow::Cow<'_, Telemetry> {
+        std::borrow::Cow::Owned(Telemetry {
+            spans: self.to_vec(),
+            ..Telemetry::default()
+        })
+    }
+}
+
+impl AsTelemetry for Vec<Span> {
+    fn to_telemetry(&self) -> std::borrow::Cow<'_, Telemetry> {
+        self.as_slice().to_telemetry()
+    }
+}
+
+impl AsTelemetry for [SpanData] {
+    fn to_telemetry(&self) -> std::borrow::Cow<'_, Telemetry> {
+        std::borrow::Cow::Owned(Telemetry::from_sdk_spans(self.to_vec(), None))
+    }
+}
+
+impl AsTelemetry for Vec<SpanData> {
+    fn to_telemetry(&self) -> std::borrow::Cow<'_, Telemetry> {
+        self.as_slice().to_telemetry()
+    }
+}
+
+/// The embedded GenAI registry, loaded once.
+///
+/// # Panics
+/// If the embedded registry does not load (a bug in this workspace, caught by its tests).
+pub fn embedded_registry() -> &'static ResolvedRegistry {
+    static REGISTRY: OnceLock<ResolvedRegistry> = OnceLock::new();
+    REGISTRY.get_or_init(|| match genai_registry::embedded::load() {
+        Ok(l) => l.registry,
+        Err(e) => panic!("the embedded registry does not load: {e}"),
+    })
+}
+
+/// Conformance assertions with options.
+#[derive(Clone, Debug, Default)]
+pub struct Conformance<'r> {
+    registry: Option<&'r ResolvedRegistry>,
+    options: Options,
+    fail_on_improvements: bool,
+}
+
+impl<'r> Conformance<'r> {
+    /// Embedded registry, capture not declared, fail on violations only.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Checks against another registry.
+    pub fn registry(mut self, registry: &'r ResolvedRegistry) -> Self {
+        self.registry = Some(registry);
+        self
+    }
+
+    /// Declares that content capture is enabled (content attributes are then expected, and
+    /// checked against the message formats).
+    pub fn capture_content(mut self, on: bool) -> Self {
+        self.options.capture_content = on;
+        self
+    }
+
+    /// Fails on improvements too (missing recommended attributes, deprecated or legacy keys,
+    /// span names).
+    pub fn fail_on_improvements(mut self, on: bool) -> Self {
+        self.fail_on_improvements = on;
+        self
+    }
+
+    /// Accepts undefined keys under `namespace` (e.g. `gen_ai.acme`).
+    pub fn allow_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.options.allowed_namespaces.push(namespace.into());
+        self
+    }
+
+    /// Accepts every undefined key.
+    pub fn allow_custom_attributes(mut self, on: bool) -> Self {
+        self.options.allow_custom_attributes = on;
+        self
+    }
+
+    /// Validates and returns the report, whatever it says.
+    pub fn check<T: AsTelemetry + ?Sized>(&self, telemetry: &T) -> Report {
+        let registry: &ResolvedRegistry = match self.registry {
+            Some(r) => r,
+            None => embedded_registry(),
+        };
+        Validator::with_options(registry, self.options.clone()).validate(&telemetry.to_telemetry())
+    }
+
+    /// Validates; `Err` holds the failure message when the telemetry does not conform.
+    pub fn verify<T: AsTelemetry + ?Sized>(&self, telemetry: &T) -> Result<Report, String> {
+        let report = self.check(telemetry);
+        let threshold = if self.fail_on_improvements {
+            Level::Improvement
+        } else {
+            Level::Violation
+        };
+        if report.has_at_least(threshold) {
+            Err(failure_message(&report, threshold))
+        } else {
+            Ok(report)
+        }
+    }
+
+    /// Panics with an actionable message when the telemetry does not conform.
+    #[track_caller]
+    pub fn assert<T: AsTelemetry + ?Sized>(&self, telemetry: &T) -> Report {
+        match self.verify(telemetry) {
+            Ok(r) => r,
+            Err(msg) => panic!("{msg}"),
+        }
+    }
+}
+
+/// Asserts that telemetry conforms to the embedded GenAI registry (no violation, content
+/// capture not declared). See [`Conformance`] for options.
+#[track_caller]
+pub fn assert_conforms<T: AsTelemetry + ?Sized>(telemetry: &T) -> Report {
+    Conformance::new().assert(telemetry)
+}
+
+/// One line per failing finding, grouped by item, with the definition it was checked against.
+fn failure_message(report: &Report, threshold: Level) -> String {
+    let mut lines = Vec::new();
+    let mut n = 0;
+    for item in report.items() {
+        let failing: Vec<_> = item
+            .findings
+            .iter()
+            .filter(|f| f.level >= threshold)
+            .collect();
+        if failing.is_empty() {
+            continue;
+        }
+        lines.push(format!(
+            "{} `{}` (checked against {}):",
+            item.signal.as_str(),
+            item.name,
+            item.definition.as_deref().unwrap_or("no definition")
+        ));
+        for f in failing {
+            n += 1;
+            lines.push(format!("  - [{}] {}: {}", f.level, f.id, f.message));
+        }
+    }
+    format!(
+        "telemetry does not conform to the {} registry ({n} finding(s) at level {} or above):\n{}\n",
+        report
+            .registry
+            .name
+            .as_deref()
+            .unwrap_or("semantic-convention"),
+        threshold,
+        lines.join("\n")
+    )
+}

@@ -1,0 +1,751 @@
+//! Lookup structures built once per registry, so that checking a span does no registry scan:
+//! one hash lookup per attribute key, then plain indexing.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use genai_registry::{
+    AttributeType, Group, Instrument, PrimitiveType, RequirementLevel, ResolvedRegistry,
+};
+
+use crate::content::ContentKind;
+use crate::telemetry::SpanKind;
+
+/// FNV-1a: attribute keys are short, trusted-size strings; SipHash would dominate the cost.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash map keyed by strings, with [`Fnv`].
+pub(crate) type FastMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fnv>>;
+
+/// Index of an attribute in [`Compiled::attrs`].
+pub(crate) type AttrId = u32;
+/// Index of a definition in [`Compiled::defs`].
+pub(crate) type DefId = u32;
+
+/// Enum members of an attribute.
+pub(crate) struct EnumInfo {
+    /// String members: value and deprecation message.
+    pub strings: Vec<(Box<str>, Option<Arc<str>>)>,
+    /// Integer members.
+    pub ints: Vec<i64>,
+    /// Whether values outside the members are allowed.
+    pub open: bool,
+    /// Members, listed for messages.
+    pub listing: Arc<str>,
+}
+
+/// An attribute definition, ready for checks.
+pub(crate) struct AttrInfo {
+    pub key: Arc<str>,
+    pub ty: PrimitiveType,
+    pub enum_info: Option<EnumInfo>,
+    /// Deprecation message (with the replacement), when deprecated.
+    pub deprecated: Option<Arc<str>>,
+    /// Structured message content (type `any` or an annotated JSON Schema).
+    pub content: Option<ContentKind>,
+    /// Type-mismatch message prefix: "expected type `int`".
+    pub expected: Arc<str>,
+}
+
+/// When a conditionally required attribute is required, as far as the data tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Condition {
+    /// Prose the validator cannot decide.
+    Undecidable,
+    /// When the operation fails (the span status is ERROR).
+    WhenError,
+    /// When another attribute is present.
+    WhenPresent(AttrId),
+}
+
+/// Requirement level, reduced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Req {
+    Required,
+    Conditional(Condition),
+    Recommended,
+    OptIn,
+}
+
+/// An attribute of a definition.
+pub(crate) struct DefAttr {
+    pub attr: AttrId,
+    pub req: Req,
+    /// The message reported when missing (precomputed).
+    pub missing: Arc<str>,
+}
+
+/// One piece of a span name pattern.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Segment {
+    /// Literal text.
+    Literal(Box<str>),
+    /// The value of an attribute.
+    Attr(AttrId),
+    /// A placeholder that is not an attribute (`{target}`): any non-empty text.
+    Any,
+}
+
+/// A span definition, metric or event, ready for checks.
+pub(crate) struct DefInfo {
+    pub id: Arc<str>,
+    /// Kinds a span of this definition may have (declared kind first).
+    pub kinds: Vec<SpanKind>,
+    /// Attributes sorted by [`AttrId`].
+    pub attrs: Vec<DefAttr>,
+    /// Alternatives of the span name.
+    pub names: Vec<Vec<Segment>>,
+    /// The name patterns as written, for messages.
+    pub names_text: Arc<str>,
+    pub instrument: Option<Instrument>,
+    pub unit: Option<Arc<str>>,
+    pub buckets: Option<Vec<f64>>,
+    /// Required fields of an event body.
+    pub body_fields: Vec<Box<str>>,
+}
+
+impl DefInfo {
+    /// The requirement of `attr` on this definition.
+    pub(crate) fn req(&self, attr: AttrId) -> Option<Req> {
+        self.attrs
+            .binary_search_by_key(&attr, |a| a.attr)
+            .ok()
+            .map(|i| self.attrs[i].req)
+    }
+}
+
+/// How spans are matched to definitions.
+#[derive(Default)]
+pub(crate) struct SpanTable {
+    /// Operation name -> base definitions (several kinds).
+    pub by_operation: FastMap<Vec<DefId>>,
+    /// Definitions keyed on the operation name that claim no particular value: they take every
+    /// operation no other definition claims (the inference span).
+    pub catch_all: Vec<DefId>,
+    /// Other discriminating attributes (`mcp.method.name`) -> definitions.
+    pub by_attribute: Vec<(AttrId, Vec<DefId>)>,
+    /// Base definition -> (provider name, refinement).
+    pub refinements: HashMap<DefId, Vec<(Box<str>, DefId)>>,
+}
+
+/// Everything precomputed from a registry.
+pub(crate) struct Compiled {
+    pub attrs: Vec<AttrInfo>,
+    pub keys: FastMap<AttrId>,
+    /// Template attributes by prefix key.
+    pub templates: FastMap<AttrId>,
+    /// Namespaces the registry defines keys under (`gen_ai`, `mcp`, `aws.bedrock`, ...).
+    pub namespaces: Vec<Box<str>>,
+    pub defs: Vec<DefInfo>,
+    pub spans: SpanTable,
+    pub metrics: FastMap<DefId>,
+    pub metric_refinements: HashMap<DefId, Vec<(Box<str>, DefId)>>,
+    pub events: FastMap<DefId>,
+    pub operation: Option<AttrId>,
+    pub provider: Option<AttrId>,
+}
+
+const OPERATION: &str = "gen_ai.operation.name";
+const PROVIDER: &str = "gen_ai.provider.name";
+
+impl Compiled {
+    pub(crate) fn new(registry: &ResolvedRegistry) -> Self {
+        let mut attrs = Vec::with_capacity(registry.attributes.len());
+        let mut keys = FastMap::default();
+        let mut templates = FastMap::default();
+        for (i, a) in registry.attributes.iter().enumerate() {
+            let id = i as AttrId;
+            keys.insert(a.key.as_str().into(), id);
+            if matches!(a.ty, AttributeType::Template(_)) {
+                templates.insert(a.key.as_str().into(), id);
+            }
+            attrs.push(attr_info(a));
+        }
+        let namespaces = namespaces(registry);
+        let mut c = Compiled {
+            attrs,
+            operation: keys.get(OPERATION).copied(),
+            provider: keys.get(PROVIDER).copied(),
+            keys,
+            templates,
+            namespaces,
+            defs: Vec::new(),
+            spans: SpanTable::default(),
+            metrics: FastMap::default(),
+            metric_refinements: HashMap::new(),
+            events: FastMap::default(),
+        };
+        c.build_spans(registry);
+        c.build_metrics(registry);
+        c.build_events(registry);
+        c
+    }
+
+    /// The attribute a key belongs to (exact, or a template prefix).
+    #[inline]
+    pub(crate) fn attr_id(&self, key: &str) -> Option<AttrId> {
+        if let Some(id) = self.keys.get(key) {
+            return Some(*id);
+        }
+        if self.templates.is_empty() {
+            return None;
+        }
+        let mut prefix = key;
+        while let Some((head, _)) = prefix.rsplit_once('.') {
+            if let Some(id) = self.templates.get(head) {
+                return Some(*id);
+            }
+            prefix = head;
+        }
+        None
+    }
+
+    /// The registry namespace `key` falls under, if any.
+    pub(crate) fn namespace_of(&self, key: &str) -> Option<&str> {
+        self.namespaces
+            .iter()
+            .find(|ns| {
+                key.strip_prefix(&***ns)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            })
+            .map(|ns| &**ns)
+    }
+
+    fn def_info(&self, registry: &ResolvedRegistry, g: &Group) -> DefInfo {
+        let base = g.refines.as_deref().and_then(|b| base_group(registry, b));
+        let kind = g.span_kind.or(base.and_then(|b| b.span_kind));
+        let note = g
+            .note
+            .as_deref()
+            .or(base.and_then(|b| b.note.as_deref()))
+            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "));
+        let note = note.as_deref();
+        let mut kinds = Vec::new();
+        if let Some(k) = kind {
+            kinds.push(span_kind(k));
+            if let Some(note) = note {
+                // "... MAY be traced with kind `INTERNAL`" widens the declared kind.
+                for extra in ["INTERNAL", "CLIENT", "SERVER"] {
+                    let needle = format!("kind `{extra}`");
+                    let allowed = note.contains(&needle)
+                        && note
+                            .split_inclusive(['.', ';'])
+                            .any(|s| s.contains(&needle) && s.contains("MAY"));
+                    let k = span_kind_name(extra);
+                    if allowed && !kinds.contains(&k) {
+                        kinds.push(k);
+                    }
+                }
+            }
+        }
+        let mut attrs: Vec<DefAttr> = g
+            .attributes
+            .iter()
+            .filter_map(|ga| {
+                let attr = *self.keys.get(ga.key.as_str())?;
+                let req = self.req(&ga.key, &ga.requirement_level);
+                let missing = missing_message(&ga.key, &ga.requirement_level, &g.id);
+                Some(DefAttr { attr, req, missing })
+            })
+            .collect();
+        attrs.sort_by_key(|a| a.attr);
+        let name_note = g
+            .span_name
+            .as_deref()
+            .or(base.and_then(|b| b.span_name.as_deref()));
+        let (names, names_text) = match name_note {
+            Some(n) => self.name_patterns(n, &self.claimed_operations(registry, g)),
+            None => (Vec::new(), Arc::from("")),
+        };
+        DefInfo {
+            id: Arc::from(g.id.as_str()),
+            kinds,
+            attrs,
+            names,
+            names_text,
+            instrument: g.instrument.or(base.and_then(|b| b.instrument)),
+            unit: g
+                .unit
+                .as_deref()
+                .or(base.and_then(|b| b.unit.as_deref()))
+                .map(Arc::from),
+            buckets: g
+                .bucket_boundaries
+                .clone()
+                .or(base.and_then(|b| b.bucket_boundaries.clone())),
+            body_fields: body_fields(g.body.as_ref()),
+        }
+    }
+
+    fn req(&self, key: &str, level: &RequirementLevel) -> Req {
+        match level {
+            RequirementLevel::Required => Req::Required,
+            RequirementLevel::Recommended(_) => Req::Recommended,
+            RequirementLevel::OptIn(_) => Req::OptIn,
+            RequirementLevel::ConditionallyRequired(text) => {
+                Req::Conditional(self.condition(key, text))
+            }
+        }
+    }
+
+    /// Decides which condition texts the data can answer: "When the operation fails." on
+    /// `error.type`, and "When `X` is recorded." (or set/present).
+    fn condition(&self, key: &str, text: &str) -> Condition {
+        let t = text.trim().trim_end_matches('.');
+        if key == "error.type" {
+            let lower = t.to_ascii_lowercase();
+            if lower.contains("fail") || lower.contains("error") {
+                return Condition::WhenError;
+            }
+        }
+        if let Some(rest) = t.strip_prefix("When `")
+            && let Some((other, tail)) = rest.split_once('`')
+            && matches!(tail, " is recorded" | " is set" | " is present")
+            && let Some(id) = self.keys.get(other)
+        {
+            return Condition::WhenPresent(*id);
+        }
+        Condition::Undecidable
+    }
+
+    /// Operation names a span definition claims: from "`gen_ai.operation.name` is expected to
+    /// be `x`" (or "one of `a`, `b` ... or `c`") in its note, and from a literal first word of
+    /// its name pattern.
+    fn claimed_operations(&self, registry: &ResolvedRegistry, g: &Group) -> Vec<String> {
+        let Some(op) = self.operation else {
+            return Vec::new();
+        };
+        let members: Vec<&str> = self.attrs[op as usize]
+            .enum_info
+            .as_ref()
+            .map(|e| e.strings.iter().map(|(s, _)| &**s).collect())
+            .unwrap_or_default();
+        let base = g.refines.as_deref().and_then(|b| base_group(registry, b));
+        let mut out = Vec::new();
+        let note = g.note.as_deref().or(base.and_then(|b| b.note.as_deref()));
+        if let Some(note) = note
+            && let Some(pos) = note.find("`gen_ai.operation.name` is expected to be")
+        {
+            let para = note[pos..].split("\n\n").next().unwrap_or("");
+            for (i, tok) in para.split('`').enumerate() {
+                if i % 2 == 1 && members.contains(&tok) && !out.iter().any(|o| o == tok) {
+                    out.push(tok.to_string());
+                }
+            }
+        }
+        let name = g
+            .span_name
+            .as_deref()
+            .or(base.and_then(|b| b.span_name.as_deref()));
+        if let Some(name) = name {
+            for (i, tok) in name.split('`').enumerate() {
+                let first = tok.split(' ').next().unwrap_or("");
+                if i % 2 == 1 && members.contains(&first) && !out.iter().any(|o| o == first) {
+                    out.push(first.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// Parses the name patterns of a `name.note`: the backticked segments of its first
+    /// sentences that start with a placeholder or with a claimed operation name.
+    fn name_patterns(&self, note: &str, operations: &[String]) -> (Vec<Vec<Segment>>, Arc<str>) {
+        let mut patterns = Vec::new();
+        let mut texts = Vec::new();
+        let first_para = note.split("\n\n").next().unwrap_or(note);
+        let mut discriminator: Option<&str> = None;
+        for (i, tok) in first_para.split('`').enumerate() {
+            if i % 2 == 0 || tok.is_empty() {
+                continue;
+            }
+            let starts_with_op = operations
+                .iter()
+                .any(|op| tok == op || tok.starts_with(&format!("{op} ")));
+            let placeholder_head = tok
+                .strip_prefix('{')
+                .and_then(|r| r.split_once('}'))
+                .map(|(k, _)| k);
+            let ok = match (placeholder_head, discriminator) {
+                _ if starts_with_op => true,
+                (Some(head), None) if self.keys.contains_key(head) => {
+                    discriminator = Some(head);
+                    true
+                }
+                (Some(head), Some(d)) => head == d,
+                _ => false,
+            };
+            if !ok {
+                continue;
+            }
+            patterns.push(self.segments(tok));
+            texts.push(format!("`{tok}`"));
+        }
+        (patterns, Arc::from(texts.join(" or ")))
+    }
+
+    fn segments(&self, pattern: &str) -> Vec<Segment> {
+        let mut out = Vec::new();
+        let mut rest = pattern;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                out.push(Segment::Literal(rest[..open].into()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                out.push(Segment::Literal(rest[open..].into()));
+                return out;
+            };
+            let key = &rest[open + 1..open + close];
+            out.push(match self.keys.get(key) {
+                Some(id) => Segment::Attr(*id),
+                None => Segment::Any,
+            });
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            out.push(Segment::Literal(rest.into()));
+        }
+        out
+    }
+
+    fn build_spans(&mut self, registry: &ResolvedRegistry) {
+        let mut base_ids: HashMap<&str, DefId> = HashMap::new();
+        let groups: Vec<&Group> = registry.spans().collect();
+        for g in groups.iter().filter(|g| g.refines.is_none()) {
+            let id = self.defs.len() as DefId;
+            let info = self.def_info(registry, g);
+            self.defs.push(info);
+            base_ids.insert(g.id.as_str(), id);
+            if let Some(t) = &g.span_type {
+                base_ids.insert(t.as_str(), id);
+            }
+            let ops = self.claimed_operations(registry, g);
+            let discriminator = self.discriminator(g);
+            match discriminator {
+                Some(d) if Some(d) == self.operation || d == u32::MAX => {
+                    if ops.is_empty() {
+                        self.spans.catch_all.push(id);
+                    }
+                    for op in ops {
+                        self.spans
+                            .by_operation
+                            .entry(op.into_boxed_str())
+                            .or_default()
+                            .push(id);
+                    }
+                }
+                Some(d) => match self.spans.by_attribute.iter_mut().find(|(a, _)| *a == d) {
+                    Some((_, list)) => list.push(id),
+                    None => self.spans.by_attribute.push((d, vec![id])),
+                },
+                None => {}
+            }
+        }
+        for g in groups.iter().filter(|g| g.refines.is_some()) {
+            let Some(base) = g.refines.as_deref().and_then(|b| {
+                base_ids
+                    .get(b)
+                    .or_else(|| base_ids.get(format!("span.{b}").as_str()))
+                    .copied()
+            }) else {
+                continue;
+            };
+            let Some(provider) = refinement_provider(registry, g) else {
+                continue;
+            };
+            let id = self.defs.len() as DefId;
+            let info = self.def_info(registry, g);
+            self.defs.push(info);
+            self.spans
+                .refinements
+                .entry(base)
+                .or_default()
+                .push((provider.into_boxed_str(), id));
+        }
+    }
+
+    /// The attribute a span definition is recognized by: `gen_ai.operation.name` when it has
+    /// it as required, else the placeholder its name pattern starts with (`mcp.method.name`).
+    /// `u32::MAX` stands for the operation name when the registry has none.
+    fn discriminator(&self, g: &Group) -> Option<AttrId> {
+        if g.attribute(OPERATION)
+            .is_some_and(|a| a.requirement_level == RequirementLevel::Required)
+        {
+            return Some(self.operation.unwrap_or(u32::MAX));
+        }
+        let name = g.span_name.as_deref()?;
+        let tok = name.split('`').nth(1)?;
+        let head = tok.strip_prefix('{')?.split_once('}')?.0;
+        self.keys.get(head).copied()
+    }
+
+    fn build_metrics(&mut self, registry: &ResolvedRegistry) {
+        let mut by_group: HashMap<&str, DefId> = HashMap::new();
+        let metrics: Vec<&Group> = registry.metrics().collect();
+        for g in metrics.iter().filter(|g| g.refines.is_none()) {
+            let id = self.defs.len() as DefId;
+            let info = self.def_info(registry, g);
+            self.defs.push(info);
+            by_group.insert(g.id.as_str(), id);
+            if let Some(name) = &g.metric_name {
+                by_group.insert(name.as_str(), id);
+                self.metrics.insert(name.as_str().into(), id);
+            }
+        }
+        for g in metrics.iter().filter(|g| g.refines.is_some()) {
+            let Some(base) = g.refines.as_deref().and_then(|b| {
+                by_group
+                    .get(b)
+                    .or_else(|| by_group.get(format!("metric.{b}").as_str()))
+                    .copied()
+            }) else {
+                continue;
+            };
+            let Some(provider) = refinement_provider(registry, g) else {
+                continue;
+            };
+            let id = self.defs.len() as DefId;
+            let info = self.def_info(registry, g);
+            self.defs.push(info);
+            self.metric_refinements
+                .entry(base)
+                .or_default()
+                .push((provider.into_boxed_str(), id));
+        }
+    }
+
+    fn build_events(&mut self, registry: &ResolvedRegistry) {
+        let events: Vec<&Group> = registry.events().collect();
+        for g in events {
+            let Some(name) = g.event_name.clone() else {
+                continue;
+            };
+            let id = self.defs.len() as DefId;
+            let info = self.def_info(registry, g);
+            self.defs.push(info);
+            self.events.insert(name.into_boxed_str(), id);
+        }
+    }
+}
+
+fn base_group<'a>(registry: &'a ResolvedRegistry, refines: &str) -> Option<&'a Group> {
+    registry
+        .group(refines)
+        .or_else(|| registry.group(&format!("span.{refines}")))
+        .or_else(|| registry.group(&format!("metric.{refines}")))
+        .or_else(|| {
+            registry
+                .groups
+                .iter()
+                .find(|g| g.span_type.as_deref() == Some(refines))
+        })
+}
+
+/// The provider a refinement is for: "`gen_ai.provider.name` MUST be `"openai"`" in its note,
+/// else its id minus the refined type's tail (`aws.bedrock.inference.client` refining
+/// `gen_ai.inference.client` is for `aws.bedrock`).
+fn refinement_provider(registry: &ResolvedRegistry, g: &Group) -> Option<String> {
+    if let Some(note) = g.note.as_deref()
+        && let Some(pos) = note.find("`gen_ai.provider.name` MUST be `")
+    {
+        let rest = &note[pos + "`gen_ai.provider.name` MUST be `".len()..];
+        if let Some((value, _)) = rest.split_once('`') {
+            let value = value.trim_matches('"');
+            if !value.is_empty() {
+                return Some(value.to_string());
+            }
+        }
+    }
+    let refines = g.refines.as_deref()?;
+    let base = base_group(registry, refines);
+    let ty = base
+        .and_then(|b| b.span_type.as_deref().or(b.metric_name.as_deref()))
+        .unwrap_or(refines);
+    let tail = ty.split_once('.').map_or(ty, |(_, t)| t);
+    g.id.strip_suffix(tail)
+        .and_then(|p| p.strip_suffix('.'))
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+}
+
+fn span_kind(k: genai_registry::SpanKind) -> SpanKind {
+    match k {
+        genai_registry::SpanKind::Client => SpanKind::Client,
+        genai_registry::SpanKind::Server => SpanKind::Server,
+        genai_registry::SpanKind::Producer => SpanKind::Producer,
+        genai_registry::SpanKind::Consumer => SpanKind::Consumer,
+        genai_registry::SpanKind::Internal => SpanKind::Internal,
+    }
+}
+
+fn span_kind_name(name: &str) -> SpanKind {
+    match name {
+        "CLIENT" => SpanKind::Client,
+        "SERVER" => SpanKind::Server,
+        _ => SpanKind::Internal,
+    }
+}
+
+fn attr_info(a: &genai_registry::Attribute) -> AttrInfo {
+    let ty = a.value_type();
+    let enum_info = match &a.ty {
+        AttributeType::Enum {
+            members,
+            allow_custom_values,
+        } => {
+            let strings = members
+                .iter()
+                .filter_map(|m| {
+                    let v = m.value.as_str()?;
+                    let dep = m.deprecated.as_ref().map(|d| {
+                        Arc::from(match d.renamed_to() {
+                            Some(r) => format!(
+                                "value `{v}` of `{}` is deprecated: use `{r}` instead",
+                                a.key
+                            ),
+                            None => format!(
+                                "value `{v}` of `{}` is deprecated{}",
+                                a.key,
+                                d.note()
+                                    .map(|n| format!(": {}", n.trim()))
+                                    .unwrap_or_default()
+                            ),
+                        })
+                    });
+                    Some((Box::from(v), dep))
+                })
+                .collect();
+            let ints = members.iter().filter_map(|m| m.value.as_i64()).collect();
+            let listing = members
+                .iter()
+                .map(|m| match m.value.as_str() {
+                    Some(s) => format!("`{s}`"),
+                    None => format!("`{}`", m.value),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            Some(EnumInfo {
+                strings,
+                ints,
+                open: *allow_custom_values != Some(false),
+                listing: Arc::from(listing),
+            })
+        }
+        _ => None,
+    };
+    let deprecated = a.deprecated.as_ref().map(|d| {
+        Arc::from(match d.renamed_to() {
+            Some(r) => format!("`{}` is deprecated: use `{r}` instead", a.key),
+            None => format!(
+                "`{}` is deprecated{}",
+                a.key,
+                d.note()
+                    .map(|n| format!(": {}", n.trim()))
+                    .unwrap_or_default()
+            ),
+        })
+    });
+    let schema = a
+        .annotations
+        .as_ref()
+        .and_then(|v| v.pointer("/type/json_schema"))
+        .and_then(|v| v.as_str());
+    let content = match schema {
+        Some(path) => Some(ContentKind::from_schema_path(path)),
+        None if ty == PrimitiveType::Any => Some(ContentKind::Any),
+        None => None,
+    };
+    AttrInfo {
+        key: Arc::from(a.key.as_str()),
+        ty,
+        enum_info,
+        deprecated,
+        content,
+        expected: Arc::from(ty.as_str()),
+    }
+}
+
+fn missing_message(key: &str, level: &RequirementLevel, def: &str) -> Arc<str> {
+    Arc::from(match level {
+        RequirementLevel::Required => {
+            format!("required attribute `{key}` is not present (required by `{def}`)")
+        }
+        RequirementLevel::ConditionallyRequired(c) => format!(
+            "conditionally required attribute `{key}` is not present; required by `{def}` when: {}",
+            c.trim()
+        ),
+        RequirementLevel::Recommended(Some(c)) => format!(
+            "recommended attribute `{key}` is not present (`{def}` recommends it: {})",
+            c.trim()
+        ),
+        RequirementLevel::Recommended(None) => {
+            format!("recommended attribute `{key}` is not present (`{def}` recommends it)")
+        }
+        RequirementLevel::OptIn(_) => format!("opt-in attribute `{key}`"),
+    })
+}
+
+/// Namespaces: for each first key segment, the longest dotted prefix shared by every key that
+/// starts with it (`gen_ai`, `aws.bedrock`, `azure.resource_provider`).
+fn namespaces(registry: &ResolvedRegistry) -> Vec<Box<str>> {
+    let mut by_root: HashMap<&str, Vec<&str>> = HashMap::new();
+    for a in &registry.attributes {
+        if let Some((root, _)) = a.key.split_once('.') {
+            by_root.entry(root).or_default().push(&a.key);
+        }
+    }
+    let mut out: Vec<Box<str>> = by_root
+        .into_values()
+        .map(|keys| {
+            let parents: Vec<&str> = keys
+                .iter()
+                .map(|k| k.rsplit_once('.').map_or(*k, |(p, _)| p))
+                .collect();
+            let mut common: Vec<&str> = parents[0].split('.').collect();
+            for p in &parents[1..] {
+                let segs: Vec<&str> = p.split('.').collect();
+                let n = common.iter().zip(&segs).take_while(|(a, b)| a == b).count();
+                common.truncate(n);
+            }
+            Box::from(common.join("."))
+        })
+        .filter(|ns: &Box<str>| !ns.is_empty())
+        .collect();
+    // Longest first, so `aws.bedrock` is found before a shorter sibling.
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    out
+}
+
+fn body_fields(body: Option<&serde_json::Value>) -> Vec<Box<str>> {
+    let Some(fields) = body
+        .and_then(|b| b.get("fields"))
+        .and_then(|f| f.as_array())
+    else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|f| f.get("requirement_level").and_then(|r| r.as_str()) == Some("required"))
+        .filter_map(|f| f.get("id").and_then(|i| i.as_str()).map(Box::from))
+        .collect()
+}

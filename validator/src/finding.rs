@@ -1,0 +1,153 @@
+//! Findings: what a rule reports about one span, log record or metric.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// How serious a finding is (ordered: information < improvement < violation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Worth knowing; nothing to fix.
+    Information,
+    /// Should be fixed (a SHOULD of the conventions).
+    Improvement,
+    /// Must be fixed (a MUST of the conventions, or a privacy leak).
+    Violation,
+}
+
+impl Level {
+    /// `information`, `improvement` or `violation`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Information => "information",
+            Level::Improvement => "improvement",
+            Level::Violation => "violation",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! finding_ids {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal,)*) => {
+        /// The stable id of a rule (snake_case, close to Weaver live-check's vocabulary).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum FindingId {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl FindingId {
+            /// Every id, in declaration order.
+            pub const ALL: &'static [FindingId] = &[$(FindingId::$variant,)*];
+
+            /// The id as written in reports.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(FindingId::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+finding_ids! {
+    /// A required attribute of the matched definition is missing (violation).
+    RequiredAttributeNotPresent => "required_attribute_not_present",
+    /// A conditionally required attribute is missing: violation when the condition can be
+    /// decided from the data and holds, information (quoting the condition) otherwise.
+    ConditionallyRequiredAttributeNotPresent => "conditionally_required_attribute_not_present",
+    /// A recommended attribute is missing (improvement).
+    RecommendedAttributeNotPresent => "recommended_attribute_not_present",
+    /// An opt-in (content) attribute is present although content capture was not declared
+    /// (violation: a privacy leak).
+    OptInAttributePresent => "opt_in_attribute_present",
+    /// Captured content does not match the JSON Schema of its message format (violation).
+    ContentSchemaMismatch => "content_schema_mismatch",
+    /// A value has another type than the registry says (violation).
+    TypeMismatch => "type_mismatch",
+    /// An enum attribute has a value that is not a member (information when custom values are
+    /// allowed, violation otherwise).
+    UndefinedEnumVariant => "undefined_enum_variant",
+    /// A deprecated attribute or enum value is used (improvement, naming the replacement).
+    DeprecatedAttribute => "deprecated_attribute",
+    /// A key under a registry namespace that the registry does not define (violation).
+    UnknownAttribute => "unknown_attribute",
+    /// An attribute of a legacy convention (`gen_ai.system`, `gen_ai.prompt.*`, `llm.*`,
+    /// `openinference.*`, ...) (improvement, naming the replacement).
+    LegacyAttribute => "legacy_attribute",
+    /// The span name does not follow the definition's name pattern (improvement).
+    SpanNameMismatch => "span_name_mismatch",
+    /// The span kind is not the definition's (violation).
+    SpanKindMismatch => "span_kind_mismatch",
+    /// A span that looks like GenAI telemetry has no `gen_ai.operation.name` (violation).
+    MissingOperationName => "missing_operation_name",
+    /// A metric under a registry namespace that the registry does not define (violation).
+    UnknownMetric => "unknown_metric",
+    /// A metric's unit is not the definition's (violation).
+    UnitMismatch => "unit_mismatch",
+    /// A metric's instrument kind is not the definition's (violation).
+    UnexpectedInstrument => "unexpected_instrument",
+    /// Histogram bucket boundaries differ from the definition's advice (information).
+    BucketBoundariesDiffer => "bucket_boundaries_differ",
+    /// An event under a registry namespace that the registry does not define (violation).
+    UnknownEvent => "unknown_event",
+    /// A required field of an event body is missing (violation).
+    EventBodyFieldNotPresent => "event_body_field_not_present",
+    /// An event carries no trace and span ids, so it cannot be tied to its span (improvement).
+    EventWithoutTraceContext => "event_without_trace_context",
+}
+
+impl fmt::Display for FindingId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for FindingId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One finding about a span, log record or metric.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule.
+    pub id: FindingId,
+    /// How serious it is.
+    pub level: Level,
+    /// The attribute (or metric/event field) it is about, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<Arc<str>>,
+    /// What is wrong and what to do, in one sentence.
+    pub message: Arc<str>,
+}
+
+impl Finding {
+    /// A finding with a message built on the spot.
+    pub fn new(
+        id: FindingId,
+        level: Level,
+        attribute: Option<Arc<str>>,
+        message: impl Into<Arc<str>>,
+    ) -> Self {
+        Finding {
+            id,
+            level,
+            attribute,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}: {}", self.level, self.id, self.message)
+    }
+}

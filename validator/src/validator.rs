@@ -1,0 +1,180 @@
+//! The [`Validator`]: a registry compiled for checks, applied to [`Telemetry`].
+
+use std::sync::Arc;
+
+use genai_registry::ResolvedRegistry;
+
+use crate::compiled::Compiled;
+use crate::finding::Finding;
+use crate::options::Options;
+use crate::report::{ItemReport, ItemSignal, RegistryInfo, Report};
+use crate::rules::Checker;
+use crate::telemetry::{Span, Telemetry};
+
+/// Checks telemetry against one registry.
+///
+/// Building one precomputes every lookup (attribute keys, definitions, the span matching
+/// table, name patterns, messages), so validation does no registry scan per item. Build it
+/// once and reuse it.
+///
+/// ```
+/// let loaded = genai_registry::embedded::load().expect("valid");
+/// let validator = genai_validator::Validator::new(&loaded.registry);
+/// let report = validator.validate(&genai_validator::Telemetry::new());
+/// assert!(!report.has_violations());
+/// ```
+pub struct Validator {
+    compiled: Compiled,
+    options: Options,
+    info: RegistryInfo,
+    keys: Arc<[Arc<str>]>,
+}
+
+impl Validator {
+    /// A validator with default [`Options`] (content capture not declared).
+    pub fn new(registry: &ResolvedRegistry) -> Self {
+        Self::with_options(registry, Options::default())
+    }
+
+    /// A validator with the given options.
+    pub fn with_options(registry: &ResolvedRegistry, options: Options) -> Self {
+        let compiled = Compiled::new(registry);
+        let keys: Arc<[Arc<str>]> = compiled.attrs.iter().map(|a| a.key.clone()).collect();
+        Validator {
+            compiled,
+            options,
+            info: RegistryInfo {
+                name: registry.name.clone(),
+                version: registry.version.clone(),
+                schema_url: registry.schema_url.clone(),
+            },
+            keys,
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// An empty report for this registry, to fill with [`Validator::validate_into`].
+    pub fn report(&self) -> Report {
+        Report::empty(
+            self.info.clone(),
+            self.options.capture_content,
+            self.keys.clone(),
+        )
+    }
+
+    /// Checks telemetry.
+    pub fn validate(&self, telemetry: &Telemetry) -> Report {
+        let mut report = self.report();
+        self.validate_into(telemetry, &mut report);
+        report
+    }
+
+    /// Checks telemetry, adding to `report` (for streams: call it per request).
+    pub fn validate_into(&self, telemetry: &Telemetry, report: &mut Report) {
+        let mut checker = Checker::new(&self.compiled, &self.options);
+        report.spans.reserve(telemetry.spans.len());
+        // Findings are collected in one reused buffer, then copied out at their exact size.
+        let mut scratch = Vec::with_capacity(64);
+        for span in &telemetry.spans {
+            scratch.clear();
+            let def = checker.span(span, &mut report.seen, &mut scratch);
+            let findings: Vec<Finding> = scratch.drain(..).collect();
+            report.count(&findings);
+            report.spans.push(ItemReport {
+                signal: ItemSignal::Span,
+                name: span.name.clone(),
+                kind: Some(span.kind),
+                trace_id: Some(span.trace_id),
+                span_id: Some(span.span_id),
+                parent_span_id: span.parent_span_id,
+                definition: def.map(|d| self.compiled.defs[d as usize].id.clone()),
+                origin: span.origin.clone(),
+                findings,
+            });
+        }
+        for log in &telemetry.logs {
+            let mut findings = Vec::new();
+            let def = checker.log(log, &mut report.seen, &mut findings);
+            report.count(&findings);
+            report.logs.push(ItemReport {
+                signal: ItemSignal::Log,
+                name: log.event_name.clone().unwrap_or_default(),
+                kind: None,
+                trace_id: log.trace_id,
+                span_id: log.span_id,
+                parent_span_id: None,
+                definition: def.map(|d| self.compiled.defs[d as usize].id.clone()),
+                origin: log.origin.clone(),
+                findings,
+            });
+        }
+        for metric in &telemetry.metrics {
+            let mut findings = Vec::new();
+            let def = checker.metric(metric, &mut report.seen, &mut findings);
+            report.count(&findings);
+            report.metrics.push(ItemReport {
+                signal: ItemSignal::Metric,
+                name: metric.name.clone(),
+                kind: None,
+                trace_id: None,
+                span_id: None,
+                parent_span_id: None,
+                definition: def.map(|d| self.compiled.defs[d as usize].id.clone()),
+                origin: metric.origin.clone(),
+                findings,
+            });
+        }
+    }
+
+    /// Checks one span: the definition it matched and the findings.
+    pub fn check_span(&self, span: &Span) -> (Option<&str>, Vec<Finding>) {
+        let mut checker = Checker::new(&self.compiled, &self.options);
+        let mut seen = vec![false; self.keys.len()];
+        let mut findings = Vec::new();
+        let def = checker.span(span, &mut seen, &mut findings);
+        (def.map(|d| &*self.compiled.defs[d as usize].id), findings)
+    }
+
+    /// Span definitions by operation name, as derived from the registry (for documentation and
+    /// debugging): `(operation, definition ids)`, plus `("*", ...)` for the catch-all.
+    pub fn span_matching_table(&self) -> Vec<(String, Vec<String>)> {
+        let name = |d: &u32| self.compiled.defs[*d as usize].id.to_string();
+        let mut out: Vec<(String, Vec<String>)> = self
+            .compiled
+            .spans
+            .by_operation
+            .iter()
+            .map(|(op, defs)| (op.to_string(), defs.iter().map(name).collect()))
+            .collect();
+        out.sort();
+        out.push((
+            "*".into(),
+            self.compiled.spans.catch_all.iter().map(name).collect(),
+        ));
+        for (attr, defs) in &self.compiled.spans.by_attribute {
+            let key = &self.compiled.attrs[*attr as usize].key;
+            out.push((format!("{key}=*"), defs.iter().map(name).collect()));
+        }
+        let mut refinements: Vec<(String, Vec<String>)> = self
+            .compiled
+            .spans
+            .refinements
+            .iter()
+            .map(|(base, list)| {
+                (
+                    format!("{} + provider", name(base)),
+                    list.iter()
+                        .map(|(p, d)| format!("{p}: {}", name(d)))
+                        .collect(),
+                )
+            })
+            .collect();
+        refinements.sort();
+        out.extend(refinements);
+        out
+    }
+}

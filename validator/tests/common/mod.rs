@@ -1,0 +1,102 @@
+//! Helpers shared by the validator's tests.
+#![allow(dead_code)]
+
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
+
+use genai_validator::telemetry::{
+    Attributes, Origin, Span, SpanId, SpanKind, Status, TraceId, Value,
+};
+use genai_validator::{Options, Validator};
+
+pub fn registry() -> &'static genai_registry::ResolvedRegistry {
+    genai_validator::embedded_registry()
+}
+
+pub fn validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| Validator::new(registry()))
+}
+
+pub fn validator_with(options: Options) -> Validator {
+    Validator::with_options(registry(), options)
+}
+
+pub fn span(name: &str, kind: SpanKind, attrs: &[(&str, Value)]) -> Span {
+    span_in(1, 1, None, name, kind, attrs)
+}
+
+pub fn span_in(
+    trace: u128,
+    id: u64,
+    parent: Option<u64>,
+    name: &str,
+    kind: SpanKind,
+    attrs: &[(&str, Value)],
+) -> Span {
+    Span {
+        trace_id: TraceId::from(trace),
+        span_id: SpanId::from(id),
+        parent_span_id: parent.map(SpanId::from),
+        trace_state: String::new(),
+        flags: 1,
+        name: Cow::Owned(name.to_string()),
+        kind,
+        start_time_unix_nano: 1,
+        end_time_unix_nano: 2,
+        status: Status::Unset,
+        attributes: Attributes(
+            attrs
+                .iter()
+                .map(|(k, v)| ((*k).to_string().into(), v.clone()))
+                .collect(),
+        ),
+        events: Vec::new(),
+        links: Vec::new(),
+        dropped_attributes_count: 0,
+        dropped_events_count: 0,
+        dropped_links_count: 0,
+        resource: Arc::default(),
+        scope: Arc::default(),
+        origin: Origin::sdk(),
+    }
+}
+
+pub fn s(v: &str) -> Value {
+    Value::from(v)
+}
+
+/// A conforming chat span (no findings at violation or improvement level).
+pub fn chat_attrs() -> Vec<(&'static str, Value)> {
+    vec![
+        ("gen_ai.operation.name", s("chat")),
+        ("gen_ai.provider.name", s("mistral_ai")),
+        ("gen_ai.request.model", s("mistral-large")),
+        ("gen_ai.response.model", s("mistral-large-2407")),
+        ("gen_ai.response.id", s("resp-1")),
+        (
+            "gen_ai.response.finish_reasons",
+            Value::StringArray(vec!["stop".into()]),
+        ),
+        ("gen_ai.request.max_tokens", Value::I64(200)),
+        ("gen_ai.request.temperature", Value::F64(0.2)),
+        ("gen_ai.request.top_p", Value::F64(0.9)),
+        (
+            "gen_ai.request.stop_sequences",
+            Value::StringArray(vec!["\n\n".into()]),
+        ),
+        ("gen_ai.request.frequency_penalty", Value::F64(0.0)),
+        ("gen_ai.request.presence_penalty", Value::F64(0.0)),
+        ("gen_ai.usage.input_tokens", Value::I64(97)),
+        ("gen_ai.usage.output_tokens", Value::I64(12)),
+        ("gen_ai.usage.cache_read.input_tokens", Value::I64(0)),
+        ("gen_ai.usage.cache_creation.input_tokens", Value::I64(0)),
+        ("gen_ai.usage.reasoning.output_tokens", Value::I64(0)),
+        ("gen_ai.request.reasoning.level", s("low")),
+        ("gen_ai.conversation.compacted", Value::Bool(false)),
+        ("gen_ai.response.time_to_first_chunk", Value::F64(0.1)),
+        ("gen_ai.request.previous_response.id", s("resp-0")),
+        ("server.address", s("api.mistral.ai")),
+        ("server.port", Value::I64(443)),
+    ]
+}
