@@ -2,20 +2,9 @@
 //! `semconv demo`, conform to the embedded registry (zero violations), with and without content
 //! capture; and a deliberately broken OTLP file yields exactly the expected findings.
 
-use std::process::Command;
+mod common;
 
-fn semconv(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_semconv"))
-        .args(args)
-        .output()
-        .expect("semconv runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
+use common::semconv;
 fn demo_summary(extra: &[&str]) -> serde_json::Value {
     let mut args = vec!["demo", "--format", "json"];
     args.extend_from_slice(extra);

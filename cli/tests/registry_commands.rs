@@ -1,19 +1,8 @@
 //! `semconv check`, `resolve` and `schema` as a user runs them: exit codes and output.
 
-use std::process::Command;
+mod common;
 
-fn semconv(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_semconv"))
-        .args(args)
-        .output()
-        .expect("semconv runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
+use common::semconv;
 fn temp_registry(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("semconv-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
