@@ -383,14 +383,14 @@ fn lit_kind(lit: &Lit) -> Option<&'static str> {
 
 fn check_value_type(info: &keys::KeyInfo, value: &Expr) -> syn::Result<()> {
     let scalar_ok = |ty: KeyType, lit: &Lit| -> bool {
-        match (ty, lit) {
-            (KeyType::String | KeyType::Enum | KeyType::Any, Lit::Str(_)) => true,
-            (KeyType::Int, Lit::Int(_)) => true,
-            (KeyType::Double, Lit::Float(_) | Lit::Int(_)) => true,
-            (KeyType::Boolean, Lit::Bool(_)) => true,
-            (KeyType::Any, _) => true,
-            _ => false,
-        }
+        matches!(
+            (ty, lit),
+            (KeyType::String | KeyType::Enum, Lit::Str(_))
+                | (KeyType::Int, Lit::Int(_))
+                | (KeyType::Double, Lit::Float(_) | Lit::Int(_))
+                | (KeyType::Boolean, Lit::Bool(_))
+                | (KeyType::Any, _)
+        )
     };
     let elem = |ty: KeyType| match ty {
         KeyType::StringArray => Some(KeyType::String),

@@ -50,8 +50,11 @@ pub(crate) fn expand(kind: Kind, args: Args, mut item: ItemFn) -> syn::Result<To
         })
     } else {
         let ret_ann = match &item.sig.output {
+            // Pins the closure's type when the body diverges (`panic!()`): the outcome probe
+            // would otherwise infer a `Result`.
+            ReturnType::Default => quote!(-> ()),
             ReturnType::Type(_, ty) if !contains_impl(ty) => quote!(-> #ty),
-            _ => quote!(),
+            ReturnType::Type(..) => quote!(),
         };
         let outcome = outcome_code(&rt, quote!(__genai_v), capture_result);
         let Start { start, record } = &start;

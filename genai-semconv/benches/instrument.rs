@@ -4,11 +4,13 @@
 //!
 //! ```sh
 //! cargo bench -p genai-semconv --bench instrument -- --warm-up-time 1 --measurement-time 3
+//! # (a) and (d) as interleaved A/B ratios, steadier on a busy machine:
+//! GENAI_BENCH_INTERLEAVED=1 cargo bench -p genai-semconv --bench instrument
 //! ```
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use genai_semconv::instrument_tool;
 use opentelemetry::trace::{SpanKind, TraceContextExt, Tracer, TracerProvider as _};
 use opentelemetry::{Context, InstrumentationScope, KeyValue};
@@ -124,4 +126,60 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+fn main() {
+    if std::env::var_os("GENAI_BENCH_INTERLEAVED").is_some() {
+        interleaved();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
+
+/// `GENAI_BENCH_INTERLEAVED=1`: hand-written and macro calls alternate in blocks of 20,000
+/// (150 rounds each), and the median of the per-round ratios is printed. On a loaded machine
+/// this is steadier than comparing two criterion runs taken seconds apart.
+fn interleaved() {
+    use std::time::Instant;
+    fn med(v: &mut [f64]) -> f64 {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    }
+    fn per_call(n: u32, f: &dyn Fn() -> u64) -> f64 {
+        let s = Instant::now();
+        for _ in 0..n {
+            black_box(f());
+        }
+        s.elapsed().as_secs_f64() * 1e9 / f64::from(n)
+    }
+    let sdk = provider(Sampler::AlwaysOn);
+    let tracer = sdk.tracer("bench");
+    let off = provider(Sampler::AlwaysOff);
+    let off_tracer = off.tracer("bench");
+    type Call<'a> = &'a dyn Fn() -> u64;
+    let cases: [(&str, Call<'_>, Call<'_>); 3] = [
+        ("(a) sdk", &|| hand(&tracer, 1), &|| tool_macro(&tracer, 1)),
+        ("(c) no provider", &|| hand_global(1), &|| {
+            tool_macro_global(1)
+        }),
+        ("(d) always off", &|| hand(&off_tracer, 1), &|| {
+            tool_macro(&off_tracer, 1)
+        }),
+    ];
+    let n = 20_000;
+    for (label, h, m) in cases {
+        let (mut hs, mut ms, mut rs) = (vec![], vec![], vec![]);
+        for _ in 0..150 {
+            let hn = per_call(n, h);
+            let mn = per_call(n, m);
+            hs.push(hn);
+            ms.push(mn);
+            rs.push(mn / hn);
+        }
+        println!(
+            "{label}: hand {:.1} ns, macro {:.1} ns, median ratio macro/hand {:.3}",
+            med(&mut hs),
+            med(&mut ms),
+            med(&mut rs)
+        );
+    }
+}

@@ -313,3 +313,139 @@ fn capture_and_errors_and_embeddings() {
             .contains(&KeyValue::new("gen_ai.operation.name", "embeddings"))
     );
 }
+
+static CONTENT_BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn content_call(f: &Fixture, fail: bool) {
+    let call = InferenceSpan::chat("openai", "gpt-4o")
+        .temperature(0.5)
+        .system_instructions(|| {
+            CONTENT_BUILDS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            vec![Part::Text {
+                content: "be brief".into(),
+            }]
+        })
+        .input_messages(|| {
+            CONTENT_BUILDS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            vec![Message::user("hi")]
+        })
+        .tracer(f.tracer.clone())
+        .metrics(f.gen_ai.clone())
+        .start();
+    if fail {
+        call.finish_err(&std::io::Error::other("rate limited"), "429");
+    } else {
+        call.finish_ok(|r| {
+            r.response_id("resp_1")
+                .usage(Usage {
+                    input_tokens: Some(3),
+                    output_tokens: Some(1),
+                    ..Usage::default()
+                })
+                .output_messages(|| {
+                    CONTENT_BUILDS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    vec![Message::assistant("hello")]
+                })
+        });
+    }
+}
+
+fn event_attr<'a>(ev: &'a opentelemetry::trace::Event, key: &str) -> Option<&'a Value> {
+    ev.attributes
+        .iter()
+        .find(|kv| kv.key.as_str() == key)
+        .map(|kv| &kv.value)
+}
+
+#[test]
+fn capture_modes_route_content_to_span_and_event() {
+    use genai_semconv::instrument::inference::OPERATION_DETAILS_EVENT;
+    use std::sync::atomic::Ordering;
+    let _lock = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let input = r#"[{"role":"user","parts":[{"type":"text","content":"hi"}]}]"#;
+    let output = r#"[{"role":"assistant","parts":[{"type":"text","content":"hello"}]}]"#;
+    let system = r#"[{"type":"text","content":"be brief"}]"#;
+    for (mode, on_span, on_event) in [
+        (CaptureMode::NoContent, false, false),
+        (CaptureMode::SpanOnly, true, false),
+        (CaptureMode::EventOnly, false, true),
+        (CaptureMode::SpanAndEvent, true, true),
+    ] {
+        let f = fixture();
+        CONTENT_BUILDS.store(0, Ordering::SeqCst);
+        {
+            let _g = CaptureGuard::new(mode);
+            content_call(&f, false);
+        }
+        // Each closure runs at most once, and not at all without capture.
+        let expected_builds = if on_span || on_event { 3 } else { 0 };
+        assert_eq!(
+            CONTENT_BUILDS.load(Ordering::SeqCst),
+            expected_builds,
+            "{mode:?}"
+        );
+
+        let spans = f.spans.get_finished_spans().unwrap();
+        assert_eq!(spans.len(), 1);
+        let span = &spans[0];
+        for (key, v) in [
+            ("gen_ai.input.messages", input),
+            ("gen_ai.output.messages", output),
+            ("gen_ai.system_instructions", system),
+        ] {
+            assert_eq!(
+                attr(span, key).map(Value::as_str).as_deref(),
+                on_span.then_some(v),
+                "{mode:?} span {key}"
+            );
+        }
+        let events: Vec<_> = span
+            .events
+            .iter()
+            .filter(|e| e.name == OPERATION_DETAILS_EVENT)
+            .collect();
+        assert_eq!(events.len(), usize::from(on_event), "{mode:?}");
+        if let Some(ev) = events.first() {
+            for (key, v) in [
+                ("gen_ai.input.messages", s(input)),
+                ("gen_ai.output.messages", s(output)),
+                ("gen_ai.system_instructions", s(system)),
+                ("gen_ai.operation.name", s("chat")),
+                ("gen_ai.provider.name", s("openai")),
+                ("gen_ai.request.model", s("gpt-4o")),
+                ("gen_ai.request.temperature", Value::F64(0.5)),
+                ("gen_ai.response.id", s("resp_1")),
+                ("gen_ai.usage.input_tokens", Value::I64(3)),
+                ("gen_ai.usage.output_tokens", Value::I64(1)),
+            ] {
+                assert_eq!(event_attr(ev, key), Some(&v), "{mode:?} event {key}");
+            }
+            assert_eq!(event_attr(ev, "error.type"), None);
+        }
+    }
+}
+
+#[test]
+fn event_only_failure_carries_error_type() {
+    use genai_semconv::instrument::inference::OPERATION_DETAILS_EVENT;
+    let _lock = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let f = fixture();
+    {
+        let _g = CaptureGuard::new(CaptureMode::EventOnly);
+        content_call(&f, true);
+    }
+    let spans = f.spans.get_finished_spans().unwrap();
+    let ev = spans[0]
+        .events
+        .iter()
+        .find(|e| e.name == OPERATION_DETAILS_EVENT)
+        .expect("operation details event");
+    assert_eq!(event_attr(ev, "error.type"), Some(&s("429")));
+    assert_eq!(attr(&spans[0], "gen_ai.input.messages"), None);
+    assert!(event_attr(ev, "gen_ai.input.messages").is_some());
+    assert_eq!(event_attr(ev, "gen_ai.output.messages"), None);
+}
+
+fn s(v: &str) -> Value {
+    Value::from(v.to_owned())
+}

@@ -429,3 +429,107 @@ fn no_provider_no_span_and_global_default() {
     assert_eq!(global_tool(2), 4);
     let _ = KeyValue::new("k", 1);
 }
+
+/// Drops `invoke_agent` roots and samples everything else; children follow their parent.
+#[derive(Debug, Clone)]
+struct DropAgents;
+
+impl opentelemetry_sdk::trace::ShouldSample for DropAgents {
+    fn should_sample(
+        &self,
+        _parent: Option<&Context>,
+        _trace_id: opentelemetry::trace::TraceId,
+        _name: &str,
+        _kind: &SpanKind,
+        attributes: &[KeyValue],
+        _links: &[opentelemetry::trace::Link],
+    ) -> opentelemetry_sdk::trace::SamplingResult {
+        use opentelemetry::trace::TraceState;
+        use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult};
+        let agent = attributes.iter().any(|kv| {
+            kv.key.as_str() == "gen_ai.operation.name" && kv.value.as_str() == "invoke_agent"
+        });
+        SamplingResult {
+            decision: if agent {
+                SamplingDecision::Drop
+            } else {
+                SamplingDecision::RecordAndSample
+            },
+            attributes: Vec::new(),
+            trace_state: TraceState::default(),
+        }
+    }
+}
+
+fn drop_agents_setup() -> (SdkTracerProvider, SdkTracer, InMemorySpanExporter) {
+    let exporter = InMemorySpanExporter::default();
+    let provider = SdkTracerProvider::builder()
+        .with_simple_exporter(exporter.clone())
+        .with_sampler(opentelemetry_sdk::trace::Sampler::ParentBased(Box::new(
+            DropAgents,
+        )))
+        .build();
+    let tracer = provider.tracer("test");
+    (provider, tracer, exporter)
+}
+
+/// The current span context inside the call.
+#[instrument_agent(tracer = tracer, provider = "openai")]
+fn unsampled_agent(tracer: &SdkTracer) -> opentelemetry::trace::SpanContext {
+    sync_step(tracer);
+    Context::map_current(|cx| cx.span().span_context().clone())
+}
+
+#[instrument_agent(tracer = tracer, provider = "openai")]
+async fn unsampled_async_agent(tracer: &SdkTracer) -> opentelemetry::trace::SpanContext {
+    tokio::task::yield_now().await;
+    step(tracer, 1).await;
+    Context::map_current(|cx| cx.span().span_context().clone())
+}
+
+#[test]
+fn unsampled_span_is_current_so_children_follow_the_decision() {
+    let (_p, tracer, exporter) = drop_agents_setup();
+    // Sanity: a tool on its own is sampled.
+    sync_step(&tracer);
+    assert_eq!(exporter.get_finished_spans().unwrap().len(), 1);
+    exporter.reset();
+
+    let sc = unsampled_agent(&tracer);
+    assert!(sc.is_valid(), "the unsampled agent span context is current");
+    assert!(!sc.is_sampled());
+    assert!(!sc.is_remote());
+    // The tool inside follows its (unsampled) parent instead of being sampled as a new root.
+    assert!(exporter.get_finished_spans().unwrap().is_empty());
+    // Outside the call the context is restored.
+    assert!(!Context::map_current(|cx| cx.has_active_span()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsampled_async_span_is_current_across_await() {
+    let (_p, tracer, exporter) = drop_agents_setup();
+    let tracer2 = tracer.clone();
+    let sc = tokio::spawn(async move { assert_send(unsampled_async_agent(&tracer2)).await })
+        .await
+        .unwrap();
+    assert!(sc.is_valid());
+    assert!(!sc.is_sampled());
+    assert!(exporter.get_finished_spans().unwrap().is_empty());
+}
+
+#[instrument_agent(tracer = tracer, provider = "openai")]
+fn unsampled_panicking_agent(tracer: &SdkTracer) {
+    let _ = tracer;
+    panic!("boom");
+}
+
+#[test]
+fn unsampled_panic_still_resumes_and_restores_context() {
+    let (_p, tracer, exporter) = drop_agents_setup();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        unsampled_panicking_agent(&tracer)
+    }));
+    assert!(r.is_err());
+    assert!(!Context::map_current(|cx| cx.has_active_span()));
+    assert!(exporter.get_finished_spans().unwrap().is_empty());
+}

@@ -24,7 +24,22 @@
 //! token type, `gen_ai.token.type` = `input` / `output`) with the spec's advised buckets.
 //! Messages and system instructions are recorded only under content capture
 //! ([`super::capture`]), in the spec's JSON shape (role + parts), and only when the span
-//! records: the closures that build them are not called otherwise.
+//! records: the closures that build them are not called otherwise (and are called once, however
+//! many places the content goes to). Where they go follows the capture mode:
+//!
+//! | mode | span attributes | `gen_ai.client.inference.operation.details` event |
+//! |---|---|---|
+//! | `NO_CONTENT` | no | no |
+//! | `SPAN_ONLY` | yes | no |
+//! | `EVENT_ONLY` | no | yes |
+//! | `SPAN_AND_EVENT` | yes | yes |
+//!
+//! The event ([`OPERATION_DETAILS_EVENT`]) is added to the inference span when the call
+//! finishes (a span event: OpenTelemetry Rust 0.33 has no global logger provider). It carries
+//! the operation, provider, request model, server, request parameters, response attributes and
+//! token usage, `error.type` on failure, and `gen_ai.system_instructions`,
+//! `gen_ai.input.messages` and `gen_ai.output.messages` (redacted). Embeddings calls do not
+//! emit it.
 
 use std::borrow::Cow;
 use std::error::Error;
@@ -371,14 +386,50 @@ impl InferenceSpan {
         };
         let mut span = span;
         let recording = span.is_recording();
+        let mode = capture::capture_mode();
+        let mut event: Option<Vec<KeyValue>> = None;
         if recording {
-            span.set_attributes(self.request);
-            if capture::capture_mode().on_span() {
-                if let Some(f) = self.system {
-                    set_json(&mut span, k::GEN_AI_SYSTEM_INSTRUCTIONS, &f());
+            if mode.on_event() && !self.embeddings {
+                // The `gen_ai.client.inference.operation.details` event: the request now, the
+                // response and the output at finish.
+                let mut e = Vec::with_capacity(8 + self.request.len());
+                e.push(KeyValue::new(
+                    k::GEN_AI_OPERATION_NAME,
+                    self.operation.clone(),
+                ));
+                e.push(KeyValue::new(
+                    k::GEN_AI_PROVIDER_NAME,
+                    self.provider.clone(),
+                ));
+                if let Some(m) = &self.model {
+                    e.push(KeyValue::new(k::GEN_AI_REQUEST_MODEL, m.clone()));
                 }
-                if let Some(f) = self.input {
-                    set_json(&mut span, k::GEN_AI_INPUT_MESSAGES, &f());
+                if let Some((addr, port)) = &self.server {
+                    e.push(KeyValue::new(k::SERVER_ADDRESS, addr.clone()));
+                    if let Some(p) = port {
+                        e.push(KeyValue::new(k::SERVER_PORT, i64::from(*p)));
+                    }
+                }
+                e.extend(self.request.iter().cloned());
+                event = Some(e);
+            }
+            span.set_attributes(self.request);
+            if mode.on_span() || mode.on_event() {
+                // Built and serialised once, recorded where the mode says.
+                let content = [
+                    (
+                        k::GEN_AI_SYSTEM_INSTRUCTIONS,
+                        self.system.and_then(|f| json_text(&f())),
+                    ),
+                    (
+                        k::GEN_AI_INPUT_MESSAGES,
+                        self.input.and_then(|f| json_text(&f())),
+                    ),
+                ];
+                for (key, text) in content {
+                    if let Some(text) = text {
+                        record_content(&mut span, event.as_mut(), mode, key, text);
+                    }
                 }
             }
         }
@@ -403,17 +454,36 @@ impl InferenceSpan {
             metric_attrs,
             recording,
             embeddings: self.embeddings,
+            mode,
+            event,
         }
     }
 }
 
-fn set_json<T: Serialize + ?Sized>(
-    span: &mut impl opentelemetry::trace::Span,
+/// The name of the event carrying the content of a model call.
+pub const OPERATION_DETAILS_EVENT: &str = "gen_ai.client.inference.operation.details";
+
+fn json_text<T: Serialize + ?Sized>(v: &T) -> Option<String> {
+    serde_json::to_string(v).ok()
+}
+
+/// Records redacted content on the span and/or into the event, as the capture mode says.
+fn record_content<S: opentelemetry::trace::Span>(
+    span: &mut S,
+    event: Option<&mut Vec<KeyValue>>,
+    mode: capture::CaptureMode,
     key: &'static str,
-    v: &T,
+    text: String,
 ) {
-    if let Ok(text) = serde_json::to_string(v) {
-        span.set_attribute(KeyValue::new(key, capture::redact(text)));
+    let text = capture::redact(text);
+    match (mode.on_span(), event) {
+        (true, Some(e)) => {
+            e.push(KeyValue::new(key, text.clone()));
+            span.set_attribute(KeyValue::new(key, text));
+        }
+        (true, None) => span.set_attribute(KeyValue::new(key, text)),
+        (false, Some(e)) => e.push(KeyValue::new(key, text)),
+        (false, None) => {}
     }
 }
 
@@ -473,6 +543,10 @@ pub struct ActiveInference {
     metric_attrs: Vec<KeyValue>,
     recording: bool,
     embeddings: bool,
+    /// The capture mode read at start.
+    mode: capture::CaptureMode,
+    /// The operation-details event being built (capture mode with events, span recording).
+    event: Option<Vec<KeyValue>>,
 }
 
 /// Response data recorded at finish.
@@ -604,15 +678,27 @@ impl ActiveInference {
                     t.as_secs_f64(),
                 ));
             }
+            if let Some(e) = self.event.as_mut() {
+                e.extend(attrs.iter().cloned());
+                if let Some((_, ty)) = &err {
+                    e.push(KeyValue::new(k::ERROR_TYPE, ty.clone()));
+                }
+            }
             span.set_attributes(attrs);
-            if capture::capture_mode().on_span()
+            if (self.mode.on_span() || self.event.is_some())
                 && let Some(f) = r.output
-                && let Ok(text) = serde_json::to_string(&f())
+                && let Some(text) = json_text(&f())
             {
-                span.set_attribute(KeyValue::new(
-                    k::GEN_AI_OUTPUT_MESSAGES,
-                    capture::redact(text),
-                ));
+                let text = capture::redact(text);
+                if let Some(e) = self.event.as_mut() {
+                    e.push(KeyValue::new(k::GEN_AI_OUTPUT_MESSAGES, text.clone()));
+                }
+                if self.mode.on_span() {
+                    span.set_attribute(KeyValue::new(k::GEN_AI_OUTPUT_MESSAGES, text));
+                }
+            }
+            if let Some(e) = self.event.take() {
+                span.add_event(OPERATION_DETAILS_EVENT, e);
             }
         }
         if let Some(m) = r.response_model {
