@@ -1,5 +1,7 @@
 //! Lookup structures built once per registry, so that checking a span does no registry scan:
-//! one hash lookup per attribute key, then plain indexing.
+//! one hash lookup per attribute key, then plain indexing. Registry text that findings quote
+//! (keys, definition ids, messages) is interned ([`crate::text`]), so findings copy a
+//! `&'static str` instead of counting references.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -11,31 +13,158 @@ use genai_registry::{
 
 use crate::content::ContentKind;
 use crate::telemetry::SpanKind;
+use crate::text::Interner;
 
-/// FNV-1a: attribute keys are short, trusted-size strings; SipHash would dominate the cost.
+/// A hash for short, trusted keys (attribute keys, operation names, ids): eight bytes per
+/// step with a folded multiply. SipHash, or a byte-at-a-time hash, would dominate the cost of
+/// resolving a span's keys.
 #[derive(Default)]
-pub(crate) struct Fnv(u64);
+pub(crate) struct KeyHasher(u64);
 
-impl Hasher for Fnv {
+const SEED: u64 = 0x243f_6a88_85a3_08d3;
+const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+#[inline(always)]
+fn fold(a: u64, b: u64) -> u64 {
+    let full = u128::from(a) * u128::from(b);
+    (full as u64) ^ ((full >> 64) as u64)
+}
+
+impl Hasher for KeyHasher {
+    #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        fold(self.0 ^ SEED, MUL)
     }
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
+        self.0 = hash_bytes(self.0, bytes);
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.0 = self.0.rotate_left(8) ^ u64::from(i);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.0 = fold(self.0 ^ u64::from(i), MUL);
     }
 }
 
-/// A hash map keyed by strings, with [`Fnv`].
-pub(crate) type FastMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fnv>>;
+#[inline(always)]
+fn read8(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
+}
+
+#[inline(always)]
+fn read4(b: &[u8], at: usize) -> u64 {
+    u64::from(u32::from_le_bytes(
+        b[at..at + 4].try_into().expect("4 bytes"),
+    ))
+}
+
+/// Eight bytes per step; the tail is read as one (overlapping) word, never copied.
+#[inline]
+fn hash_bytes(seed: u64, b: &[u8]) -> u64 {
+    let n = b.len();
+    let mut h = seed ^ (n as u64).wrapping_mul(MUL);
+    if n > 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            h = fold(h ^ read8(b, i), MUL);
+            i += 8;
+        }
+        h = fold(h ^ read8(b, n - 8), SEED)
+    } else if n >= 4 {
+        h = fold(h ^ (read4(b, 0) | (read4(b, n - 4) << 32)), MUL);
+    } else if n > 0 {
+        let w = u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16);
+        h = fold(h ^ w, MUL);
+    }
+    h
+}
+
+/// String equality without a call to `memcmp`, for short keys.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        return a == b;
+    }
+    let mut i = 0;
+    while i + 8 < n {
+        if read8(a, i) != read8(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    read8(a, n - 8) == read8(b, n - 8)
+}
+
+/// A key's full hash, the key, its attribute.
+type Slot = (u64, &'static str, AttrId);
+
+/// The attribute keys of a registry: open addressing over interned keys, each slot holding
+/// the full hash, so a lookup is one hash, usually one probe and one inline comparison.
+pub(crate) struct KeyTable {
+    slots: Box<[Option<Slot>]>,
+    mask: usize,
+}
+
+impl KeyTable {
+    fn new(keys: impl ExactSizeIterator<Item = (&'static str, AttrId)>) -> Self {
+        let cap = (keys.len() * 2).next_power_of_two().max(16);
+        let mut t = KeyTable {
+            slots: vec![None; cap].into_boxed_slice(),
+            mask: cap - 1,
+        };
+        for (key, id) in keys {
+            let h = hash_bytes(SEED, key.as_bytes());
+            let mut i = h as usize & t.mask;
+            loop {
+                match &mut t.slots[i] {
+                    // A repeated key: the last one wins, as with `HashMap::insert`.
+                    Some((sh, k, old)) if *sh == h && *k == key => {
+                        *old = id;
+                        break;
+                    }
+                    Some(_) => i = (i + 1) & t.mask,
+                    slot @ None => {
+                        *slot = Some((h, key, id));
+                        break;
+                    }
+                }
+            }
+        }
+        t
+    }
+
+    /// The id of `key`, exactly.
+    #[inline]
+    pub(crate) fn get(&self, key: &str) -> Option<&AttrId> {
+        let h = hash_bytes(SEED, key.as_bytes());
+        let mut i = h as usize & self.mask;
+        loop {
+            match &self.slots[i] {
+                None => return None,
+                Some((sh, k, id)) if *sh == h && same(k.as_bytes(), key.as_bytes()) => {
+                    return Some(id);
+                }
+                Some(_) => i = (i + 1) & self.mask,
+            }
+        }
+    }
+
+    pub(crate) fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
+/// A hash map keyed by strings, with [`KeyHasher`].
+pub(crate) type FastMap<V> = HashMap<Box<str>, V, BuildHasherDefault<KeyHasher>>;
+/// A hash map keyed by definition ids, with [`KeyHasher`].
+pub(crate) type IdMap<V> = HashMap<DefId, V, BuildHasherDefault<KeyHasher>>;
 
 /// Index of an attribute in [`Compiled::attrs`].
 pub(crate) type AttrId = u32;
@@ -45,7 +174,7 @@ pub(crate) type DefId = u32;
 /// Enum members of an attribute.
 pub(crate) struct EnumInfo {
     /// String members: value and deprecation message.
-    pub strings: Vec<(Box<str>, Option<Arc<str>>)>,
+    pub strings: Vec<(Box<str>, Option<&'static str>)>,
     /// Integer members.
     pub ints: Vec<i64>,
     /// Whether values outside the members are allowed.
@@ -56,11 +185,11 @@ pub(crate) struct EnumInfo {
 
 /// An attribute definition, ready for checks.
 pub(crate) struct AttrInfo {
-    pub key: Arc<str>,
+    pub key: &'static str,
     pub ty: PrimitiveType,
     pub enum_info: Option<EnumInfo>,
     /// Deprecation message (with the replacement), when deprecated.
-    pub deprecated: Option<Arc<str>>,
+    pub deprecated: Option<&'static str>,
     /// Structured message content (type `any` or an annotated JSON Schema).
     pub content: Option<ContentKind>,
     /// Type-mismatch message prefix: "expected type `int`".
@@ -90,9 +219,11 @@ pub(crate) enum Req {
 /// An attribute of a definition.
 pub(crate) struct DefAttr {
     pub attr: AttrId,
+    /// The attribute's key (kept here so a missing-attribute check stays on this list).
+    pub key: &'static str,
     pub req: Req,
     /// The message reported when missing (precomputed).
-    pub missing: Arc<str>,
+    pub missing: &'static str,
 }
 
 /// One piece of a span name pattern.
@@ -108,11 +239,13 @@ pub(crate) enum Segment {
 
 /// A span definition, metric or event, ready for checks.
 pub(crate) struct DefInfo {
-    pub id: Arc<str>,
+    pub id: &'static str,
     /// Kinds a span of this definition may have (declared kind first).
     pub kinds: Vec<SpanKind>,
     /// Attributes sorted by [`AttrId`].
     pub attrs: Vec<DefAttr>,
+    /// Bitset over [`AttrId`] of the opt-in attributes.
+    pub opt_in: Box<[u64]>,
     /// Alternatives of the span name.
     pub names: Vec<Vec<Segment>>,
     /// The name patterns as written, for messages.
@@ -125,12 +258,12 @@ pub(crate) struct DefInfo {
 }
 
 impl DefInfo {
-    /// The requirement of `attr` on this definition.
-    pub(crate) fn req(&self, attr: AttrId) -> Option<Req> {
-        self.attrs
-            .binary_search_by_key(&attr, |a| a.attr)
-            .ok()
-            .map(|i| self.attrs[i].req)
+    /// Whether `attr` is opt-in on this definition.
+    #[inline]
+    pub(crate) fn is_opt_in(&self, attr: AttrId) -> bool {
+        self.opt_in
+            .get((attr / 64) as usize)
+            .is_some_and(|w| w & (1 << (attr % 64)) != 0)
     }
 }
 
@@ -145,13 +278,13 @@ pub(crate) struct SpanTable {
     /// Other discriminating attributes (`mcp.method.name`) -> definitions.
     pub by_attribute: Vec<(AttrId, Vec<DefId>)>,
     /// Base definition -> (provider name, refinement).
-    pub refinements: HashMap<DefId, Vec<(Box<str>, DefId)>>,
+    pub refinements: IdMap<Vec<(Box<str>, DefId)>>,
 }
 
 /// Everything precomputed from a registry.
 pub(crate) struct Compiled {
     pub attrs: Vec<AttrInfo>,
-    pub keys: FastMap<AttrId>,
+    pub keys: KeyTable,
     /// Template attributes by prefix key.
     pub templates: FastMap<AttrId>,
     /// Namespaces the registry defines keys under (`gen_ai`, `mcp`, `aws.bedrock`, ...).
@@ -159,7 +292,7 @@ pub(crate) struct Compiled {
     pub defs: Vec<DefInfo>,
     pub spans: SpanTable,
     pub metrics: FastMap<DefId>,
-    pub metric_refinements: HashMap<DefId, Vec<(Box<str>, DefId)>>,
+    pub metric_refinements: IdMap<Vec<(Box<str>, DefId)>>,
     pub events: FastMap<DefId>,
     pub operation: Option<AttrId>,
     pub provider: Option<AttrId>,
@@ -170,17 +303,22 @@ const PROVIDER: &str = "gen_ai.provider.name";
 
 impl Compiled {
     pub(crate) fn new(registry: &ResolvedRegistry) -> Self {
+        let mut interner = Interner::lock();
         let mut attrs = Vec::with_capacity(registry.attributes.len());
-        let mut keys = FastMap::default();
         let mut templates = FastMap::default();
         for (i, a) in registry.attributes.iter().enumerate() {
             let id = i as AttrId;
-            keys.insert(a.key.as_str().into(), id);
             if matches!(a.ty, AttributeType::Template(_)) {
                 templates.insert(a.key.as_str().into(), id);
             }
-            attrs.push(attr_info(a));
+            attrs.push(attr_info(a, &mut interner));
         }
+        let keys = KeyTable::new(
+            attrs
+                .iter()
+                .enumerate()
+                .map(|(i, a): (usize, &AttrInfo)| (a.key, i as AttrId)),
+        );
         let namespaces = namespaces(registry);
         let mut c = Compiled {
             attrs,
@@ -192,12 +330,12 @@ impl Compiled {
             defs: Vec::new(),
             spans: SpanTable::default(),
             metrics: FastMap::default(),
-            metric_refinements: HashMap::new(),
+            metric_refinements: IdMap::default(),
             events: FastMap::default(),
         };
-        c.build_spans(registry);
-        c.build_metrics(registry);
-        c.build_events(registry);
+        c.build_spans(registry, &mut interner);
+        c.build_metrics(registry, &mut interner);
+        c.build_events(registry, &mut interner);
         c
     }
 
@@ -231,7 +369,7 @@ impl Compiled {
             .map(|ns| &**ns)
     }
 
-    fn def_info(&self, registry: &ResolvedRegistry, g: &Group) -> DefInfo {
+    fn def_info(&self, registry: &ResolvedRegistry, g: &Group, i: &mut Interner) -> DefInfo {
         let base = g.refines.as_deref().and_then(|b| base_group(registry, b));
         let kind = g.span_kind.or(base.and_then(|b| b.span_kind));
         let note = g
@@ -264,11 +402,20 @@ impl Compiled {
             .filter_map(|ga| {
                 let attr = *self.keys.get(ga.key.as_str())?;
                 let req = self.req(&ga.key, &ga.requirement_level);
-                let missing = missing_message(&ga.key, &ga.requirement_level, &g.id);
-                Some(DefAttr { attr, req, missing })
+                let missing = i.intern(&missing_message(&ga.key, &ga.requirement_level, &g.id));
+                Some(DefAttr {
+                    attr,
+                    key: self.attrs[attr as usize].key,
+                    req,
+                    missing,
+                })
             })
             .collect();
         attrs.sort_by_key(|a| a.attr);
+        let mut opt_in = vec![0u64; self.attrs.len().div_ceil(64)].into_boxed_slice();
+        for a in attrs.iter().filter(|a| a.req == Req::OptIn) {
+            opt_in[(a.attr / 64) as usize] |= 1 << (a.attr % 64);
+        }
         let name_note = g
             .span_name
             .as_deref()
@@ -278,9 +425,10 @@ impl Compiled {
             None => (Vec::new(), Arc::from("")),
         };
         DefInfo {
-            id: Arc::from(g.id.as_str()),
+            id: i.intern(&g.id),
             kinds,
             attrs,
+            opt_in,
             names,
             names_text,
             instrument: g.instrument.or(base.and_then(|b| b.instrument)),
@@ -428,12 +576,12 @@ impl Compiled {
         out
     }
 
-    fn build_spans(&mut self, registry: &ResolvedRegistry) {
+    fn build_spans(&mut self, registry: &ResolvedRegistry, interner: &mut Interner) {
         let mut base_ids: HashMap<&str, DefId> = HashMap::new();
         let groups: Vec<&Group> = registry.spans().collect();
         for g in groups.iter().filter(|g| g.refines.is_none()) {
             let id = self.defs.len() as DefId;
-            let info = self.def_info(registry, g);
+            let info = self.def_info(registry, g, interner);
             self.defs.push(info);
             base_ids.insert(g.id.as_str(), id);
             if let Some(t) = &g.span_type {
@@ -474,7 +622,7 @@ impl Compiled {
                 continue;
             };
             let id = self.defs.len() as DefId;
-            let info = self.def_info(registry, g);
+            let info = self.def_info(registry, g, interner);
             self.defs.push(info);
             self.spans
                 .refinements
@@ -499,12 +647,12 @@ impl Compiled {
         self.keys.get(head).copied()
     }
 
-    fn build_metrics(&mut self, registry: &ResolvedRegistry) {
+    fn build_metrics(&mut self, registry: &ResolvedRegistry, interner: &mut Interner) {
         let mut by_group: HashMap<&str, DefId> = HashMap::new();
         let metrics: Vec<&Group> = registry.metrics().collect();
         for g in metrics.iter().filter(|g| g.refines.is_none()) {
             let id = self.defs.len() as DefId;
-            let info = self.def_info(registry, g);
+            let info = self.def_info(registry, g, interner);
             self.defs.push(info);
             by_group.insert(g.id.as_str(), id);
             if let Some(name) = &g.metric_name {
@@ -525,7 +673,7 @@ impl Compiled {
                 continue;
             };
             let id = self.defs.len() as DefId;
-            let info = self.def_info(registry, g);
+            let info = self.def_info(registry, g, interner);
             self.defs.push(info);
             self.metric_refinements
                 .entry(base)
@@ -534,14 +682,14 @@ impl Compiled {
         }
     }
 
-    fn build_events(&mut self, registry: &ResolvedRegistry) {
+    fn build_events(&mut self, registry: &ResolvedRegistry, interner: &mut Interner) {
         let events: Vec<&Group> = registry.events().collect();
         for g in events {
             let Some(name) = g.event_name.clone() else {
                 continue;
             };
             let id = self.defs.len() as DefId;
-            let info = self.def_info(registry, g);
+            let info = self.def_info(registry, g, interner);
             self.defs.push(info);
             self.events.insert(name.into_boxed_str(), id);
         }
@@ -606,7 +754,7 @@ fn span_kind_name(name: &str) -> SpanKind {
     }
 }
 
-fn attr_info(a: &genai_registry::Attribute) -> AttrInfo {
+fn attr_info(a: &genai_registry::Attribute, i: &mut Interner) -> AttrInfo {
     let ty = a.value_type();
     let enum_info = match &a.ty {
         AttributeType::Enum {
@@ -618,7 +766,7 @@ fn attr_info(a: &genai_registry::Attribute) -> AttrInfo {
                 .filter_map(|m| {
                     let v = m.value.as_str()?;
                     let dep = m.deprecated.as_ref().map(|d| {
-                        Arc::from(match d.renamed_to() {
+                        i.intern(&match d.renamed_to() {
                             Some(r) => format!(
                                 "value `{v}` of `{}` is deprecated: use `{r}` instead",
                                 a.key
@@ -654,7 +802,7 @@ fn attr_info(a: &genai_registry::Attribute) -> AttrInfo {
         _ => None,
     };
     let deprecated = a.deprecated.as_ref().map(|d| {
-        Arc::from(match d.renamed_to() {
+        i.intern(&match d.renamed_to() {
             Some(r) => format!("`{}` is deprecated: use `{r}` instead", a.key),
             None => format!(
                 "`{}` is deprecated{}",
@@ -676,7 +824,7 @@ fn attr_info(a: &genai_registry::Attribute) -> AttrInfo {
         None => None,
     };
     AttrInfo {
-        key: Arc::from(a.key.as_str()),
+        key: i.intern(&a.key),
         ty,
         enum_info,
         deprecated,
@@ -685,8 +833,8 @@ fn attr_info(a: &genai_registry::Attribute) -> AttrInfo {
     }
 }
 
-fn missing_message(key: &str, level: &RequirementLevel, def: &str) -> Arc<str> {
-    Arc::from(match level {
+fn missing_message(key: &str, level: &RequirementLevel, def: &str) -> String {
+    match level {
         RequirementLevel::Required => {
             format!("required attribute `{key}` is not present (required by `{def}`)")
         }
@@ -702,7 +850,7 @@ fn missing_message(key: &str, level: &RequirementLevel, def: &str) -> Arc<str> {
             format!("recommended attribute `{key}` is not present (`{def}` recommends it)")
         }
         RequirementLevel::OptIn(_) => format!("opt-in attribute `{key}`"),
-    })
+    }
 }
 
 /// Namespaces: for each first key segment, the longest dotted prefix shared by every key that
@@ -727,9 +875,10 @@ fn namespaces(registry: &ResolvedRegistry) -> Vec<Box<str>> {
                 let n = common.iter().zip(&segs).take_while(|(a, b)| a == b).count();
                 common.truncate(n);
             }
-            Box::from(common.join("."))
+            common.join(".")
         })
-        .filter(|ns: &Box<str>| !ns.is_empty())
+        .filter(|ns| !ns.is_empty())
+        .map(String::into_boxed_str)
         .collect();
     // Longest first, so `aws.bedrock` is found before a shorter sibling.
     out.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
@@ -748,4 +897,40 @@ fn body_fields(body: Option<&serde_json::Value>) -> Vec<Box<str>> {
         .filter(|f| f.get("requirement_level").and_then(|r| r.as_str()) == Some("required"))
         .filter_map(|f| f.get("id").and_then(|i| i.as_str()).map(Box::from))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_table_finds_every_key_and_nothing_else() {
+        let registry = genai_registry::embedded::load().expect("valid").registry;
+        let c = Compiled::new(&registry);
+        assert!(!c.attrs.is_empty());
+        for (i, a) in c.attrs.iter().enumerate() {
+            assert_eq!(c.keys.get(a.key), Some(&(i as AttrId)), "{}", a.key);
+            let longer = format!("{}x", a.key);
+            let shorter = &a.key[..a.key.len() - 1];
+            for other in [longer.as_str(), shorter] {
+                if let Some(id) = c.keys.get(other) {
+                    assert_eq!(c.attrs[*id as usize].key, other);
+                }
+            }
+        }
+        for k in [
+            "",
+            "a",
+            "gen_ai",
+            "gen_ai.",
+            "gen_ai.request.modelx",
+            "x.y.z.w.v.u.t",
+        ] {
+            assert_eq!(
+                c.keys.get(k).is_some(),
+                c.attrs.iter().any(|a| a.key == k),
+                "{k:?}"
+            );
+        }
+    }
 }

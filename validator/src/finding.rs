@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::text::Text;
+
 /// How serious a finding is (ordered: information < improvement < violation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -124,9 +126,9 @@ pub struct Finding {
     pub level: Level,
     /// The attribute (or metric/event field) it is about, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attribute: Option<Arc<str>>,
+    pub attribute: Option<Text>,
     /// What is wrong and what to do, in one sentence.
-    pub message: Arc<str>,
+    pub message: Text,
 }
 
 impl Finding {
@@ -135,12 +137,12 @@ impl Finding {
         id: FindingId,
         level: Level,
         attribute: Option<Arc<str>>,
-        message: impl Into<Arc<str>>,
+        message: impl Into<Text>,
     ) -> Self {
         Finding {
             id,
             level,
-            attribute,
+            attribute: attribute.map(Text::from),
             message: message.into(),
         }
     }

@@ -25,6 +25,7 @@ pub mod report;
 mod rules;
 pub mod sdk;
 pub mod telemetry;
+mod text;
 mod validator;
 
 pub use assert::{AsTelemetry, Conformance, assert_conforms, embedded_registry};
@@ -37,4 +38,5 @@ pub use otlp::{
 };
 pub use report::{Coverage, ItemReport, ItemSignal, LevelCounts, RegistryInfo, Report};
 pub use telemetry::Telemetry;
+pub use text::Text;
 pub use validator::Validator;

@@ -10,6 +10,7 @@ use crate::options::Options;
 use crate::report::{ItemReport, ItemSignal, RegistryInfo, Report};
 use crate::rules::Checker;
 use crate::telemetry::{Span, Telemetry};
+use crate::text::Text;
 
 /// Checks telemetry against one registry.
 ///
@@ -39,7 +40,7 @@ impl Validator {
     /// A validator with the given options.
     pub fn with_options(registry: &ResolvedRegistry, options: Options) -> Self {
         let compiled = Compiled::new(registry);
-        let keys: Arc<[Arc<str>]> = compiled.attrs.iter().map(|a| a.key.clone()).collect();
+        let keys: Arc<[Arc<str>]> = compiled.attrs.iter().map(|a| Arc::from(a.key)).collect();
         Validator {
             compiled,
             options,
@@ -82,6 +83,8 @@ impl Validator {
         for span in &telemetry.spans {
             scratch.clear();
             let def = checker.span(span, &mut report.seen, &mut scratch);
+            // Not `mem::take`: the buffer keeps its capacity, the copy gets the exact size.
+            #[allow(clippy::drain_collect)]
             let findings: Vec<Finding> = scratch.drain(..).collect();
             report.count(&findings);
             report.spans.push(ItemReport {
@@ -91,7 +94,7 @@ impl Validator {
                 trace_id: Some(span.trace_id),
                 span_id: Some(span.span_id),
                 parent_span_id: span.parent_span_id,
-                definition: def.map(|d| self.compiled.defs[d as usize].id.clone()),
+                definition: def.map(|d| Text::from_static(self.compiled.defs[d as usize].id)),
                 origin: span.origin.clone(),
                 findings,
             });
@@ -107,7 +110,7 @@ impl Validator {
                 trace_id: log.trace_id,
                 span_id: log.span_id,
                 parent_span_id: None,
-                definition: def.map(|d| self.compiled.defs[d as usize].id.clone()),
+                definition: def.map(|d| Text::from_static(self.compiled.defs[d as usize].id)),
                 origin: log.origin.clone(),
                 findings,
             });
@@ -123,7 +126,7 @@ impl Validator {
                 trace_id: None,
                 span_id: None,
                 parent_span_id: None,
-                definition: def.map(|d| self.compiled.defs[d as usize].id.clone()),
+                definition: def.map(|d| Text::from_static(self.compiled.defs[d as usize].id)),
                 origin: metric.origin.clone(),
                 findings,
             });
@@ -136,7 +139,7 @@ impl Validator {
         let mut seen = vec![false; self.keys.len()];
         let mut findings = Vec::new();
         let def = checker.span(span, &mut seen, &mut findings);
-        (def.map(|d| &*self.compiled.defs[d as usize].id), findings)
+        (def.map(|d| self.compiled.defs[d as usize].id), findings)
     }
 
     /// Span definitions by operation name, as derived from the registry (for documentation and

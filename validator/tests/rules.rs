@@ -64,9 +64,17 @@ fn matching_table_is_derived_from_the_registry() {
     }
 }
 
+/// Span name, kind, attributes, expected definition.
+type MatchCase = (
+    &'static str,
+    SpanKind,
+    Vec<(&'static str, Value)>,
+    Option<&'static str>,
+);
+
 #[test]
 fn matching_cases() {
-    let cases: Vec<(&str, SpanKind, Vec<(&str, Value)>, Option<&str>)> = vec![
+    let cases: Vec<MatchCase> = vec![
         (
             "chat m",
             SpanKind::Client,

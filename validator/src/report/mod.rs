@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::finding::{Finding, FindingId, Level};
 use crate::telemetry::{Origin, SpanId, SpanKind, TraceId};
+use crate::text::Text;
 
 /// Which signal an item is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -50,7 +51,7 @@ pub struct ItemReport {
     pub parent_span_id: Option<SpanId>,
     /// The definition the item was checked against (`span.gen_ai.inference.client`,
     /// `openai.inference.client`, `metric.gen_ai.client.token.usage`, ...), if one matched.
-    pub definition: Option<Arc<str>>,
+    pub definition: Option<Text>,
     /// Where it was read from.
     pub origin: Origin,
     /// What is wrong.

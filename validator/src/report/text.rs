@@ -33,7 +33,7 @@ fn head(out: &mut String, item: &ItemReport, indent: usize) {
     };
     let _ = writeln!(out, "{pad}{} {name}{kind}{def}", mark(item));
     let mut findings: Vec<_> = item.findings.iter().collect();
-    findings.sort_by(|a, b| b.level.cmp(&a.level));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     for f in findings {
         let _ = writeln!(
             out,

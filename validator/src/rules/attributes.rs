@@ -8,9 +8,10 @@ use genai_registry::PrimitiveType;
 
 use super::Checker;
 use super::legacy;
-use crate::compiled::{AttrId, DefInfo, Req};
+use crate::compiled::{AttrId, DefInfo};
 use crate::finding::{Finding, FindingId, Level};
 use crate::telemetry::Value;
+use crate::text::Text;
 
 /// Whether a value has the registry type.
 pub(crate) fn type_matches(ty: PrimitiveType, value: &Value) -> bool {
@@ -54,12 +55,12 @@ impl Checker<'_> {
             return;
         };
         let attr = &self.c.attrs[id as usize];
-        if let Some(msg) = &attr.deprecated {
+        if let Some(msg) = attr.deprecated {
             out.push(Finding {
                 id: FindingId::DeprecatedAttribute,
                 level: Level::Improvement,
-                attribute: Some(attr.key.clone()),
-                message: msg.clone(),
+                attribute: Some(Text::from_static(attr.key)),
+                message: Text::from_static(msg),
             });
         }
         if !type_matches(attr.ty, value) {
@@ -77,18 +78,19 @@ impl Checker<'_> {
         } else if let Some(e) = &attr.enum_info {
             self.enum_value(key, value, e, out);
         }
-        let opt_in = def.and_then(|d| d.req(id)) == Some(Req::OptIn);
-        if let Some(kind) = attr.content.filter(|_| self.o.capture_content) {
-            if let Err(why) = kind.check(value) {
-                out.push(Finding::new(
-                    FindingId::ContentSchemaMismatch,
-                    Level::Violation,
-                    Some(attr.key.clone()),
-                    format!("`{key}` does not match its message format: {why}"),
-                ));
+        if self.o.capture_content {
+            if let Some(kind) = attr.content
+                && let Err(why) = kind.check(value)
+            {
+                out.push(Finding {
+                    id: FindingId::ContentSchemaMismatch,
+                    level: Level::Violation,
+                    attribute: Some(Text::from_static(attr.key)),
+                    message: format!("`{key}` does not match its message format: {why}").into(),
+                });
             }
-        } else if (opt_in || attr.content.is_some()) && !self.o.capture_content {
-            out.push(self.leak(attr.key.clone()));
+        } else if attr.content.is_some() || def.is_some_and(|d| d.is_opt_in(id)) {
+            out.push(self.leak(Text::from_static(attr.key)));
         }
     }
 
@@ -107,8 +109,8 @@ impl Checker<'_> {
                         out.push(Finding {
                             id: FindingId::DeprecatedAttribute,
                             level: Level::Improvement,
-                            attribute: Some(Arc::from(key)),
-                            message: dep.clone(),
+                            attribute: Some(Text::shared(key)),
+                            message: Text::from_static(dep),
                         });
                         true
                     }
@@ -141,19 +143,19 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn leak(&self, key: Arc<str>) -> Finding {
+    pub(crate) fn leak(&self, key: Text) -> Finding {
         let message = format!(
             "`{key}` carries message content, but content capture was not declared: a privacy \
              leak. Record it only when capture is enabled (in code, or with \
              OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT), and tell the validator so \
              (--capture-content)"
         );
-        Finding::new(
-            FindingId::OptInAttributePresent,
-            Level::Violation,
-            Some(key),
-            message,
-        )
+        Finding {
+            id: FindingId::OptInAttributePresent,
+            level: Level::Violation,
+            attribute: Some(key),
+            message: message.into(),
+        }
     }
 
     /// A key the registry does not define: legacy, unknown under a registry namespace, or
@@ -171,7 +173,7 @@ impl Checker<'_> {
                 format!("`{key}` belongs to the {}{replacement}", l.origin),
             ));
             if l.content && !self.o.capture_content {
-                out.push(self.leak(Arc::from(key)));
+                out.push(self.leak(Text::shared(key)));
             }
             return;
         }
@@ -185,7 +187,7 @@ impl Checker<'_> {
             .c
             .attrs
             .iter()
-            .map(|a| &*a.key)
+            .map(|a| a.key)
             .filter(|k| k.starts_with(ns));
         let hint = match genai_registry::suggest::did_you_mean(key, candidates) {
             Some(s) => format!("; did you mean `{s}`?"),

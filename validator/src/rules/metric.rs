@@ -1,36 +1,34 @@
 //! Metric rules: `unknown_metric`, `unexpected_instrument`, `unit_mismatch`,
 //! `bucket_boundaries_differ`, and the attribute rules on every data point.
 
-use std::sync::Arc;
-
 use genai_registry::Instrument;
 
 use super::Checker;
 use crate::compiled::DefId;
 use crate::finding::{Finding, FindingId, Level};
 use crate::telemetry::{Metric, MetricKind, PointValue};
+use crate::text::Text;
 
 fn instrument_matches(instrument: Instrument, kind: MetricKind) -> bool {
-    match (instrument, kind) {
+    matches!(
+        (instrument, kind),
         (
             Instrument::Histogram,
-            MetricKind::Histogram { .. } | MetricKind::ExponentialHistogram { .. },
-        ) => true,
-        (
+            MetricKind::Histogram { .. } | MetricKind::ExponentialHistogram { .. }
+        ) | (
             Instrument::Counter,
             MetricKind::Sum {
-                monotonic: true, ..
-            },
-        ) => true,
-        (
+                monotonic: true,
+                ..
+            }
+        ) | (
             Instrument::UpDownCounter,
             MetricKind::Sum {
-                monotonic: false, ..
-            },
-        ) => true,
-        (Instrument::Gauge, MetricKind::Gauge) => true,
-        _ => false,
-    }
+                monotonic: false,
+                ..
+            }
+        ) | (Instrument::Gauge, MetricKind::Gauge)
+    )
 }
 
 impl Checker<'_> {
@@ -141,7 +139,7 @@ impl Checker<'_> {
 
 /// Drops repeated findings (same id, attribute and message), keeping the first.
 pub(crate) fn dedupe(out: &mut Vec<Finding>) {
-    let mut seen: Vec<(FindingId, Option<Arc<str>>, Arc<str>)> = Vec::new();
+    let mut seen: Vec<(FindingId, Option<Text>, Text)> = Vec::new();
     out.retain(|f| {
         let key = (f.id, f.attribute.clone(), f.message.clone());
         if seen.contains(&key) {

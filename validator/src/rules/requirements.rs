@@ -4,6 +4,7 @@
 use super::Checker;
 use crate::compiled::{Condition, DefInfo, Req};
 use crate::finding::{Finding, FindingId, Level};
+use crate::text::Text;
 
 impl Checker<'_> {
     /// Reports the definition's attributes that are missing. `errored` is the span status
@@ -39,8 +40,8 @@ impl Checker<'_> {
             out.push(Finding {
                 id,
                 level,
-                attribute: Some(self.c.attrs[da.attr as usize].key.clone()),
-                message: da.missing.clone(),
+                attribute: Some(Text::from_static(da.key)),
+                message: Text::from_static(da.missing),
             });
         }
     }

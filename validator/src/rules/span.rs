@@ -135,6 +135,21 @@ impl Checker<'_> {
         attrs.0.get(i).map(|(_, v)| v)
     }
 
+    /// The value under the exact key of attribute `id`, as [`Attributes::get`] finds it, but
+    /// comparing resolved ids first (valid between [`Checker::resolve`] and the next item).
+    fn exact_value<'v>(
+        &self,
+        id: crate::compiled::AttrId,
+        attrs: &'v Attributes,
+    ) -> Option<&'v Value> {
+        let key = self.c.attrs[id as usize].key;
+        self.ids
+            .iter()
+            .zip(&attrs.0)
+            .find(|(x, (k, _))| **x == Some(id) && k.as_str() == key)
+            .map(|(_, (_, v))| v)
+    }
+
     fn name_matches(&self, name: &str, patterns: &[Vec<Segment>], attrs: &Attributes) -> bool {
         let mut any_applicable = false;
         for p in patterns {
@@ -160,7 +175,7 @@ impl Checker<'_> {
                     None => ok = false,
                 },
                 Segment::Attr(id) => {
-                    let v = attrs.get(&self.c.attrs[*id as usize].key)?;
+                    let v = self.exact_value(*id, attrs)?;
                     let matched = match v {
                         Value::String(s) => rest.strip_prefix(s.as_str()),
                         other => rest.strip_prefix(other.to_string().as_str()),
@@ -180,7 +195,9 @@ impl Checker<'_> {
             }
             if !ok {
                 // Keep scanning for missing attributes so an inapplicable pattern says so.
-                if pattern[i + 1..].iter().any(|s| matches!(s, Segment::Attr(id) if attrs.get(&self.c.attrs[*id as usize].key).is_none())) {
+                if pattern[i + 1..].iter().any(
+                    |s| matches!(s, Segment::Attr(id) if self.exact_value(*id, attrs).is_none()),
+                ) {
                     return None;
                 }
                 return Some(false);
@@ -194,7 +211,7 @@ impl Checker<'_> {
         for seg in pattern {
             match seg {
                 Segment::Literal(l) => s.push_str(l),
-                Segment::Attr(id) => match attrs.get(&self.c.attrs[*id as usize].key) {
+                Segment::Attr(id) => match self.exact_value(*id, attrs) {
                     Some(Value::String(v)) => s.push_str(v.as_str()),
                     Some(other) => s.push_str(&other.to_string()),
                     None => {}
@@ -208,7 +225,7 @@ impl Checker<'_> {
     fn expected_name(&self, patterns: &[Vec<Segment>], attrs: &Attributes) -> String {
         let applicable = patterns.iter().find(|p| {
             p.iter().all(|s| match s {
-                Segment::Attr(id) => attrs.get(&self.c.attrs[*id as usize].key).is_some(),
+                Segment::Attr(id) => self.exact_value(*id, attrs).is_some(),
                 _ => true,
             })
         });
