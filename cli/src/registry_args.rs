@@ -28,7 +28,9 @@ impl RegistryArgs {
     pub fn loader(&self) -> RegistryLoader {
         self.dependencies
             .iter()
-            .fold(RegistryLoader::new(), |l, (k, p)| l.dependency(k.clone(), p.clone()))
+            .fold(RegistryLoader::new(), |l, (k, p)| {
+                l.dependency(k.clone(), p.clone())
+            })
     }
 
     /// Loads the chosen registry (with or without the JSON Schema check).

@@ -44,7 +44,12 @@ fn broken_chat_span_yields_exactly_the_expected_findings() {
         {"key":"gen_ai.input.messages","value":{"stringValue":"[]"}},
         {"key":"gen_ai.system","value":{"stringValue":"openai"}}]}]}]}]}"#;
     std::fs::write(&path, body).expect("write");
-    let (code, out, err) = semconv(&["validate", "--format", "json", path.to_str().expect("utf-8")]);
+    let (code, out, err) = semconv(&[
+        "validate",
+        "--format",
+        "json",
+        path.to_str().expect("utf-8"),
+    ]);
     let _ = std::fs::remove_file(&path);
     assert_eq!(code, 1, "violations must exit 1: {err}\n{out}");
     let report: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
@@ -64,10 +69,22 @@ fn broken_chat_span_yields_exactly_the_expected_findings() {
     assert_eq!(
         violations,
         [
-            ("opt_in_attribute_present".to_string(), "gen_ai.input.messages".to_string()),
-            ("required_attribute_not_present".to_string(), "gen_ai.provider.name".to_string()),
-            ("type_mismatch".to_string(), "gen_ai.usage.input_tokens".to_string()),
-            ("unknown_attribute".to_string(), "gen_ai.request.max_token".to_string()),
+            (
+                "opt_in_attribute_present".to_string(),
+                "gen_ai.input.messages".to_string()
+            ),
+            (
+                "required_attribute_not_present".to_string(),
+                "gen_ai.provider.name".to_string()
+            ),
+            (
+                "type_mismatch".to_string(),
+                "gen_ai.usage.input_tokens".to_string()
+            ),
+            (
+                "unknown_attribute".to_string(),
+                "gen_ai.request.max_token".to_string()
+            ),
         ],
         "{out}"
     );

@@ -39,8 +39,15 @@ fn check_reports_located_errors_and_exits_1() {
 
 #[test]
 fn resolve_json_to_file() {
-    let out_file = std::env::temp_dir().join(format!("semconv-resolve-{}.json", std::process::id()));
-    let (code, _, err) = semconv(&["resolve", "--format", "json", "-o", out_file.to_str().expect("utf-8")]);
+    let out_file =
+        std::env::temp_dir().join(format!("semconv-resolve-{}.json", std::process::id()));
+    let (code, _, err) = semconv(&[
+        "resolve",
+        "--format",
+        "json",
+        "-o",
+        out_file.to_str().expect("utf-8"),
+    ]);
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&out_file).expect("written");
     let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");

@@ -187,7 +187,9 @@ spans:
         .unwrap_or_else(|d| panic!("{}", d.render()));
     let r = loaded.registry;
     assert_eq!(r.version.as_deref(), Some("1.2.3"));
-    let address = r.attribute("server.address").expect("pulled from the dependency");
+    let address = r
+        .attribute("server.address")
+        .expect("pulled from the dependency");
     assert_eq!(
         address.provenance,
         genai_registry::Provenance::Dependency("https://example.com/core/1.0.0".into())

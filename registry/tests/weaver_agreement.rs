@@ -147,7 +147,10 @@ fn diff(snapshot: &str, dir: &str) -> Vec<String> {
     let Some(root) = upstream() else {
         return Vec::new();
     };
-    let loaded = match RegistryLoader::new().schema_check(true).load_dir(root.join(dir)) {
+    let loaded = match RegistryLoader::new()
+        .schema_check(true)
+        .load_dir(root.join(dir))
+    {
         Ok(l) => l,
         Err(d) => return vec![format!("{snapshot}: does not resolve:\n{}", d.render())],
     };

@@ -33,7 +33,11 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         }
         Err(diags) => {
             report(&diags);
-            eprintln!("{}: {} error(s)", args.registry.describe(), diags.error_count());
+            eprintln!(
+                "{}: {} error(s)",
+                args.registry.describe(),
+                diags.error_count()
+            );
             Ok(ExitCode::from(1))
         }
     }

@@ -36,7 +36,11 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         Ok(l) => l,
         Err(diags) => {
             report(&diags);
-            eprintln!("{}: {} error(s)", args.registry.describe(), diags.error_count());
+            eprintln!(
+                "{}: {} error(s)",
+                args.registry.describe(),
+                diags.error_count()
+            );
             return Ok(ExitCode::from(1));
         }
     };

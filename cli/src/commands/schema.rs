@@ -19,6 +19,9 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     } else {
         genai_registry::schema::registry_file_schema()
     };
-    println!("{}", serde_json::to_string_pretty(&schema).into_diagnostic()?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&schema).into_diagnostic()?
+    );
     Ok(ExitCode::SUCCESS)
 }
