@@ -44,20 +44,32 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&loaded.registry).into_diagnostic()?,
-        Format::Yaml => serde_saphyr::to_string(&loaded.registry).into_diagnostic()?,
+    let sink: Box<dyn std::io::Write> = match &args.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("cannot write {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .into_diagnostic()
-            .wrap_err_with(|| format!("cannot write {}", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes()).into_diagnostic()?;
-            out.write_all(b"\n").into_diagnostic()?;
+    // Stream the output: the resolved model of a large registry is megabytes of text.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, sink);
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &loaded.registry).into_diagnostic()?
         }
+        Format::Yaml => out
+            .write_all(
+                serde_saphyr::to_string(&loaded.registry)
+                    .into_diagnostic()?
+                    .as_bytes(),
+            )
+            .into_diagnostic()?,
     }
+    out.write_all(b"\n").into_diagnostic()?;
+    out.flush()
+        .into_diagnostic()
+        .wrap_err("cannot write the resolved registry")?;
     // The process ends here: freeing the whole model first would only cost time.
     std::mem::forget(loaded);
     Ok(ExitCode::SUCCESS)
