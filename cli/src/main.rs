@@ -2,6 +2,7 @@
 
 mod commands;
 mod registry_args;
+mod report_format;
 
 use std::process::ExitCode;
 

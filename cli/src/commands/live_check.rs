@@ -23,16 +23,7 @@ use miette::IntoDiagnostic;
 
 use crate::registry_args::{RegistryArgs, report as report_diagnostics};
 
-/// Report formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Traces as trees with their findings, then counts (human-readable).
-    Text,
-    /// The validator's JSON report plus a `live_check` object with the receiver's counters.
-    Json,
-    /// JUnit XML (one test case per item), for CI test reporters.
-    Junit,
-}
+use crate::report_format::ReportFormat as Format;
 
 /// Arguments of `semconv live-check`.
 #[derive(Debug, clap::Args)]

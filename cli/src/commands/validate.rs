@@ -7,16 +7,7 @@ use genai_validator::{Options, Telemetry, Validator, load_file};
 
 use crate::registry_args::{RegistryArgs, report};
 
-/// Report formats.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Format {
-    /// Trace trees with findings, counts and coverage.
-    Text,
-    /// The JSON report.
-    Json,
-    /// JUnit XML, for CI.
-    Junit,
-}
+use crate::report_format::ReportFormat as Format;
 
 /// Arguments of `semconv validate`.
 #[derive(Debug, clap::Args)]
