@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use std::process::ExitCode;
+
 use genai_registry::{Diagnostics, Loaded, RegistryLoader};
 
 /// Which registry to read.
@@ -40,6 +42,16 @@ impl RegistryArgs {
             Some(dir) => loader.load_dir(dir),
             None => loader.load_files(genai_registry::embedded::yaml_files()),
         }
+    }
+
+    /// Loads the registry, or prints its diagnostics and a summary line to stderr and gives the
+    /// exit code the command ends with (`failure_code`).
+    pub fn load_or_report(&self, schema_check: bool, failure_code: u8) -> Result<Loaded, ExitCode> {
+        self.load(schema_check).map_err(|diags| {
+            report(&diags);
+            eprintln!("{}: {} error(s)", self.describe(), diags.error_count());
+            ExitCode::from(failure_code)
+        })
     }
 
     /// A short name for messages.

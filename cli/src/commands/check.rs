@@ -16,7 +16,7 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args) -> miette::Result<ExitCode> {
-    match args.registry.load(!args.no_schema) {
+    match args.registry.load_or_report(!args.no_schema, 1) {
         Ok(loaded) => {
             report(&genai_registry::Diagnostics(loaded.warnings.clone()));
             let r = &loaded.registry;
@@ -31,14 +31,6 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(diags) => {
-            report(&diags);
-            eprintln!(
-                "{}: {} error(s)",
-                args.registry.describe(),
-                diags.error_count()
-            );
-            Ok(ExitCode::from(1))
-        }
+        Err(code) => Ok(code),
     }
 }

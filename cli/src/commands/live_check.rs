@@ -21,7 +21,7 @@ use genai_validator::telemetry::{SpanId, TraceId};
 use genai_validator::{Level, Options, Report, Validator};
 use miette::IntoDiagnostic;
 
-use crate::registry_args::{RegistryArgs, report as report_diagnostics};
+use crate::registry_args::RegistryArgs;
 
 use crate::report_format::ReportFormat as Format;
 
@@ -77,17 +77,9 @@ pub struct Args {
 
 /// Runs the command: exit 0 when no violation was found, 1 when one was, 2 on errors.
 pub fn run(args: Args) -> miette::Result<ExitCode> {
-    let loaded = match args.registry.load(true) {
+    let loaded = match args.registry.load_or_report(true, 2) {
         Ok(l) => l,
-        Err(diags) => {
-            report_diagnostics(&diags);
-            eprintln!(
-                "{}: {} error(s)",
-                args.registry.describe(),
-                diags.error_count()
-            );
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
     let options = Options {
         capture_content: args.capture_content,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use miette::{IntoDiagnostic, WrapErr};
 
-use crate::registry_args::{RegistryArgs, report};
+use crate::registry_args::RegistryArgs;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -32,17 +32,9 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args) -> miette::Result<ExitCode> {
-    let loaded = match args.registry.load(false) {
+    let loaded = match args.registry.load_or_report(false, 1) {
         Ok(l) => l,
-        Err(diags) => {
-            report(&diags);
-            eprintln!(
-                "{}: {} error(s)",
-                args.registry.describe(),
-                diags.error_count()
-            );
-            return Ok(ExitCode::from(1));
-        }
+        Err(code) => return Ok(code),
     };
     let sink: Box<dyn std::io::Write> = match &args.output {
         Some(path) => Box::new(

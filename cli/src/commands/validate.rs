@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use genai_validator::{Options, Telemetry, Validator, load_file};
 
-use crate::registry_args::{RegistryArgs, report};
+use crate::registry_args::RegistryArgs;
 
 use crate::report_format::ReportFormat as Format;
 
@@ -32,17 +32,9 @@ pub struct Args {
 /// Runs the command: exit 0 without violations, 1 with violations, 2 when some input could
 /// not be read (what could be read is still validated and reported).
 pub fn run(args: Args) -> miette::Result<ExitCode> {
-    let loaded = match args.registry.load(false) {
+    let loaded = match args.registry.load_or_report(false, 2) {
         Ok(l) => l,
-        Err(diags) => {
-            report(&diags);
-            eprintln!(
-                "{}: {} error(s)",
-                args.registry.describe(),
-                diags.error_count()
-            );
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
     let options = Options {
         capture_content: args.capture_content,
