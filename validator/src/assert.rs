@@ -9,7 +9,14 @@
 //!     .capture_content(true)
 //!     .fail_on_improvements(true)
 //!     .allow_namespace("gen_ai.acme")
+//!     .ignore(genai_validator::FindingId::SpanNameMismatch)
 //!     .assert(&telemetry);
+//! // Everything an SDK test collected (in-memory span, log and metric exporters):
+//! # let spans: Vec<opentelemetry_sdk::trace::SpanData> = vec![];
+//! # let logs: Vec<opentelemetry_sdk::logs::in_memory_exporter::LogDataWithResource> = vec![];
+//! # let metrics: Vec<opentelemetry_sdk::metrics::data::ResourceMetrics> = vec![];
+//! let report = genai_validator::Conformance::new().check_sdk(&spans, &logs, &metrics);
+//! println!("{report}");
 //! ```
 
 use std::sync::OnceLock;
@@ -17,7 +24,11 @@ use std::sync::OnceLock;
 use genai_registry::ResolvedRegistry;
 use opentelemetry_sdk::trace::SpanData;
 
-use crate::finding::Level;
+use opentelemetry_sdk::logs::in_memory_exporter::LogDataWithResource;
+use opentelemetry_sdk::metrics::data::ResourceMetrics;
+
+use crate::config::Config;
+use crate::finding::{FindingId, Level};
 use crate::options::Options;
 use crate::report::Report;
 use crate::telemetry::{Span, Telemetry};
@@ -120,6 +131,56 @@ impl<'r> Conformance<'r> {
         self
     }
 
+    /// Does not report findings of `id` (neither listed nor counted).
+    pub fn ignore(mut self, id: FindingId) -> Self {
+        self.options.findings = self.options.findings.ignore(id);
+        self
+    }
+
+    /// Reports findings of `id` at `level` (raise one to fail on it, lower one to tolerate it).
+    pub fn level(mut self, id: FindingId, level: Level) -> Self {
+        self.options.findings = self.options.findings.set_level(id, level);
+        self
+    }
+
+    /// Applies the finding controls of a configuration file (see [`Config`]).
+    pub fn config(mut self, config: &Config) -> Self {
+        self.options.findings = config.policy();
+        self
+    }
+
+    /// Checks everything an SDK test collected with the in-memory exporters: finished spans,
+    /// emitted log records (events) and finished metrics.
+    ///
+    /// ```
+    /// # use opentelemetry_sdk::trace::SpanData;
+    /// # use opentelemetry_sdk::logs::in_memory_exporter::LogDataWithResource;
+    /// # use opentelemetry_sdk::metrics::data::ResourceMetrics;
+    /// # let (spans, logs, metrics): (Vec<SpanData>, Vec<LogDataWithResource>, Vec<ResourceMetrics>) = (vec![], vec![], vec![]);
+    /// let report = genai_validator::Conformance::new().check_sdk(&spans, &logs, &metrics);
+    /// assert!(!report.has_violations(), "{report}");
+    /// ```
+    pub fn check_sdk(
+        &self,
+        spans: &[SpanData],
+        logs: &[LogDataWithResource],
+        metrics: &[ResourceMetrics],
+    ) -> Report {
+        self.check(&sdk_telemetry(spans, logs, metrics))
+    }
+
+    /// [`Conformance::check_sdk`], then panics with an actionable message when the telemetry
+    /// does not conform.
+    #[track_caller]
+    pub fn assert_sdk(
+        &self,
+        spans: &[SpanData],
+        logs: &[LogDataWithResource],
+        metrics: &[ResourceMetrics],
+    ) -> Report {
+        self.assert(&sdk_telemetry(spans, logs, metrics))
+    }
+
     /// Validates and returns the report, whatever it says.
     pub fn check<T: AsTelemetry + ?Sized>(&self, telemetry: &T) -> Report {
         let registry: &ResolvedRegistry = match self.registry {
@@ -151,6 +212,21 @@ impl<'r> Conformance<'r> {
             Ok(r) => r,
             Err(msg) => panic!("{msg}"),
         }
+    }
+}
+
+fn sdk_telemetry(
+    spans: &[SpanData],
+    logs: &[LogDataWithResource],
+    metrics: &[ResourceMetrics],
+) -> Telemetry {
+    Telemetry {
+        spans: crate::sdk::spans_from_sdk(spans.to_vec(), None),
+        logs: crate::sdk::logs_from_sdk(
+            logs.iter()
+                .map(|l| (&l.record, &l.instrumentation, l.resource.as_ref())),
+        ),
+        metrics: crate::sdk::metrics_from_sdk(metrics),
     }
 }
 

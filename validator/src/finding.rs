@@ -8,7 +8,9 @@ use serde::Serialize;
 use crate::text::Text;
 
 /// How serious a finding is (ordered: information < improvement < violation).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Worth knowing; nothing to fix.
@@ -103,6 +105,9 @@ finding_ids! {
     EventBodyFieldNotPresent => "event_body_field_not_present",
     /// An event carries no trace and span ids, so it cannot be tied to its span (improvement).
     EventWithoutTraceContext => "event_without_trace_context",
+    /// A key is set twice on one item with different values (violation: which one a backend
+    /// keeps is undefined).
+    DuplicateAttribute => "duplicate_attribute",
 }
 
 impl fmt::Display for FindingId {
@@ -117,15 +122,58 @@ impl Serialize for FindingId {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for FindingId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl std::str::FromStr for FindingId {
+    type Err = UnknownFindingId;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FindingId::ALL
+            .iter()
+            .copied()
+            .find(|id| id.as_str() == s)
+            .ok_or_else(|| UnknownFindingId(s.chars().take(100).collect()))
+    }
+}
+
+/// A string that names no [`FindingId`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown finding id `{0}`")]
+pub struct UnknownFindingId(pub String);
+
+impl std::str::FromStr for Level {
+    type Err = UnknownLevel;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "information" => Ok(Level::Information),
+            "improvement" => Ok(Level::Improvement),
+            "violation" => Ok(Level::Violation),
+            other => Err(UnknownLevel(other.chars().take(100).collect())),
+        }
+    }
+}
+
+/// A string that names no [`Level`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown level `{0}` (expected information, improvement or violation)")]
+pub struct UnknownLevel(pub String);
+
 /// One finding about a span, log record or metric.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+///
+/// Serialized as `{attribute?, id, level, message}` (keys in this order).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     /// The rule.
     pub id: FindingId,
     /// How serious it is.
     pub level: Level,
     /// The attribute (or metric/event field) it is about, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute: Option<Text>,
     /// What is wrong and what to do, in one sentence.
     pub message: Text,
@@ -145,6 +193,20 @@ impl Finding {
             attribute: attribute.map(Text::from),
             message: message.into(),
         }
+    }
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(3 + usize::from(self.attribute.is_some())))?;
+        if let Some(a) = &self.attribute {
+            m.serialize_entry("attribute", a)?;
+        }
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("level", &self.level)?;
+        m.serialize_entry("message", &self.message)?;
+        m.end()
     }
 }
 

@@ -10,12 +10,15 @@
 //!
 //! A [`Validator`] compiled from a `ResolvedRegistry` matches each span to its definition
 //! (operation name, kind, provider refinement), applies the rules ([`FindingId`]) and
-//! produces a [`Report`] (text, JSON, JUnit XML). Tests use [`assert_conforms`] or
-//! [`Conformance`].
+//! produces a [`Report`] (text, JSON, JUnit XML, written as a stream). A [`Session`] is the
+//! streaming engine every input goes through: complete counts with a bounded listing, traces
+//! assembled across batches, the one [`tree::SpanTree`], snapshots for live views and a hook
+//! for completed traces. Tests use [`assert_conforms`] or [`Conformance`].
 #![deny(missing_docs)]
 
 mod assert;
 mod compiled;
+pub mod config;
 pub mod content;
 mod finding;
 pub mod input;
@@ -24,19 +27,26 @@ pub mod otlp;
 pub mod report;
 mod rules;
 pub mod sdk;
+pub mod session;
 pub mod telemetry;
 mod text;
+pub mod tree;
 mod validator;
 
 pub use assert::{AsTelemetry, Conformance, assert_conforms, embedded_registry};
-pub use finding::{Finding, FindingId, Level};
+pub use config::{Config, ConfigError};
+pub use finding::{Finding, FindingId, Level, UnknownFindingId, UnknownLevel};
 pub use input::{InputError, InputErrorKind, LoadOptions, load_file, load_file_with};
-pub use options::Options;
+pub use options::{FindingPolicy, Options, Override};
 pub use otlp::{
     DecodeError, Signal, decode_json, decode_logs_json, decode_logs_protobuf, decode_metrics_json,
     decode_metrics_protobuf, decode_traces_json, decode_traces_protobuf,
 };
-pub use report::{Coverage, ItemReport, ItemSignal, LevelCounts, RegistryInfo, Report};
+pub use report::{
+    Coverage, ItemCounts, ItemReport, ItemSignal, LevelCounts, RegistryInfo, Report, ReportLimits,
+    TextOptions,
+};
+pub use session::{Limits, Session, Snapshot, TraceSink};
 pub use telemetry::Telemetry;
 pub use text::Text;
 pub use validator::Validator;

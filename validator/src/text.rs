@@ -39,6 +39,15 @@ impl Text {
         Text(Repr::Shared(Arc::from(s)))
     }
 
+    /// The address of static (interned) text: equal addresses mean equal text.
+    #[inline]
+    pub(crate) fn static_addr(&self) -> Option<(usize, usize)> {
+        match &self.0 {
+            Repr::Static(s) => Some((s.as_ptr() as usize, s.len())),
+            Repr::Shared(_) => None,
+        }
+    }
+
     /// The text.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -168,6 +177,22 @@ impl From<Text> for String {
     fn from(t: Text) -> Self {
         t.as_str().to_owned()
     }
+}
+
+/// Longest telemetry string quoted whole in a message or used as a finding's attribute.
+pub(crate) const MAX_SHOWN: usize = 200;
+
+/// Telemetry text as shown in findings: whole up to [`MAX_SHOWN`] bytes, else its start and its
+/// length (a 15 MiB key must not become a 15 MiB message).
+pub(crate) fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= MAX_SHOWN {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut end = MAX_SHOWN;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!("{}… ({} bytes)", &s[..end], s.len()))
 }
 
 /// Every string interned so far. Registry text only (keys, definition ids, messages built

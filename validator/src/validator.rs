@@ -7,10 +7,22 @@ use genai_registry::ResolvedRegistry;
 use crate::compiled::Compiled;
 use crate::finding::Finding;
 use crate::options::Options;
-use crate::report::{ItemReport, ItemSignal, RegistryInfo, Report};
+use crate::report::{ItemReport, ItemSignal, RegistryInfo, Report, ReportLimits};
 use crate::rules::Checker;
-use crate::telemetry::{Span, Telemetry};
+use crate::telemetry::{LogRecord, Metric, Span, Telemetry};
 use crate::text::Text;
+
+/// Told about every item as it is checked (the session's trace assembly and tallies).
+pub(crate) trait Observer {
+    /// A span, the definition it matched and its findings (after the finding policy).
+    fn span(&mut self, _span: &Span, _def: Option<&'static str>, _findings: &[Finding]) {}
+    /// A log record.
+    fn log(&mut self, _log: &LogRecord, _def: Option<&'static str>, _findings: &[Finding]) {}
+    /// A metric.
+    fn metric(&mut self, _metric: &Metric, _def: Option<&'static str>, _findings: &[Finding]) {}
+}
+
+impl Observer for () {}
 
 /// Checks telemetry against one registry.
 ///
@@ -74,62 +86,109 @@ impl Validator {
         report
     }
 
-    /// Checks telemetry, adding to `report` (for streams: call it per request).
+    /// Checks telemetry, adding to `report` (for streams: call it per request). Every item
+    /// is listed; a [`Session`](crate::Session) bounds the listing and assembles traces.
     pub fn validate_into(&self, telemetry: &Telemetry, report: &mut Report) {
+        self.run(telemetry, report, &ReportLimits::UNBOUNDED, &mut ());
+    }
+
+    /// The engine: checks every item, applies the finding policy, tells `observer`, counts
+    /// and lists within `limits`.
+    pub(crate) fn run(
+        &self,
+        telemetry: &Telemetry,
+        report: &mut Report,
+        limits: &ReportLimits,
+        observer: &mut dyn Observer,
+    ) {
         let mut checker = Checker::new(&self.compiled, &self.options);
-        report.spans.reserve(telemetry.spans.len());
+        let policy = &self.options.findings;
         // Findings are collected in one reused buffer, then copied out at their exact size.
         let mut scratch = Vec::with_capacity(64);
         for span in &telemetry.spans {
             scratch.clear();
             let def = checker.span(span, &mut report.seen, &mut scratch);
+            policy.apply(&mut scratch);
+            let def = def.map(|d| self.compiled.defs[d as usize].id);
+            observer.span(span, def, &scratch);
+            if report.listed() >= limits.max_items {
+                report.record_unlisted(ItemSignal::Span, &scratch);
+                continue;
+            }
             // Not `mem::take`: the buffer keeps its capacity, the copy gets the exact size.
             #[allow(clippy::drain_collect)]
             let findings: Vec<Finding> = scratch.drain(..).collect();
-            report.count(&findings);
-            report.spans.push(ItemReport {
-                signal: ItemSignal::Span,
-                name: span.name.clone(),
-                kind: Some(span.kind),
-                trace_id: Some(span.trace_id),
-                span_id: Some(span.span_id),
-                parent_span_id: span.parent_span_id,
-                definition: def.map(|d| Text::from_static(self.compiled.defs[d as usize].id)),
-                origin: span.origin.clone(),
-                findings,
-            });
+            report.record(
+                ItemReport {
+                    signal: ItemSignal::Span,
+                    name: span.name.clone(),
+                    kind: Some(span.kind),
+                    trace_id: Some(span.trace_id),
+                    span_id: Some(span.span_id),
+                    parent_span_id: span.parent_span_id,
+                    definition: def.map(Text::from_static),
+                    origin: span.origin.clone(),
+                    findings,
+                    findings_not_listed: 0,
+                },
+                limits,
+            );
         }
         for log in &telemetry.logs {
-            let mut findings = Vec::new();
-            let def = checker.log(log, &mut report.seen, &mut findings);
-            report.count(&findings);
-            report.logs.push(ItemReport {
-                signal: ItemSignal::Log,
-                name: log.event_name.clone().unwrap_or_default(),
-                kind: None,
-                trace_id: log.trace_id,
-                span_id: log.span_id,
-                parent_span_id: None,
-                definition: def.map(|d| Text::from_static(self.compiled.defs[d as usize].id)),
-                origin: log.origin.clone(),
-                findings,
-            });
+            scratch.clear();
+            let def = checker.log(log, &mut report.seen, &mut scratch);
+            policy.apply(&mut scratch);
+            let def = def.map(|d| self.compiled.defs[d as usize].id);
+            observer.log(log, def, &scratch);
+            if report.listed() >= limits.max_items {
+                report.record_unlisted(ItemSignal::Log, &scratch);
+                continue;
+            }
+            #[allow(clippy::drain_collect)]
+            let findings: Vec<Finding> = scratch.drain(..).collect();
+            report.record(
+                ItemReport {
+                    signal: ItemSignal::Log,
+                    name: log.event_name.clone().unwrap_or_default(),
+                    kind: None,
+                    trace_id: log.trace_id,
+                    span_id: log.span_id,
+                    parent_span_id: None,
+                    definition: def.map(Text::from_static),
+                    origin: log.origin.clone(),
+                    findings,
+                    findings_not_listed: 0,
+                },
+                limits,
+            );
         }
         for metric in &telemetry.metrics {
-            let mut findings = Vec::new();
-            let def = checker.metric(metric, &mut report.seen, &mut findings);
-            report.count(&findings);
-            report.metrics.push(ItemReport {
-                signal: ItemSignal::Metric,
-                name: metric.name.clone(),
-                kind: None,
-                trace_id: None,
-                span_id: None,
-                parent_span_id: None,
-                definition: def.map(|d| Text::from_static(self.compiled.defs[d as usize].id)),
-                origin: metric.origin.clone(),
-                findings,
-            });
+            scratch.clear();
+            let def = checker.metric(metric, &mut report.seen, &mut scratch);
+            policy.apply(&mut scratch);
+            let def = def.map(|d| self.compiled.defs[d as usize].id);
+            observer.metric(metric, def, &scratch);
+            if report.listed() >= limits.max_items {
+                report.record_unlisted(ItemSignal::Metric, &scratch);
+                continue;
+            }
+            #[allow(clippy::drain_collect)]
+            let findings: Vec<Finding> = scratch.drain(..).collect();
+            report.record(
+                ItemReport {
+                    signal: ItemSignal::Metric,
+                    name: metric.name.clone(),
+                    kind: None,
+                    trace_id: None,
+                    span_id: None,
+                    parent_span_id: None,
+                    definition: def.map(Text::from_static),
+                    origin: metric.origin.clone(),
+                    findings,
+                    findings_not_listed: 0,
+                },
+                limits,
+            );
         }
     }
 
@@ -139,6 +198,7 @@ impl Validator {
         let mut seen = vec![false; self.keys.len()];
         let mut findings = Vec::new();
         let def = checker.span(span, &mut seen, &mut findings);
+        self.options.findings.apply(&mut findings);
         (def.map(|d| self.compiled.defs[d as usize].id), findings)
     }
 

@@ -5,10 +5,13 @@
 use std::process::ExitCode;
 
 use genai_semconv::instrument::capture::{CaptureGuard, CaptureMode};
-use genai_validator::{Options, Telemetry, Validator, embedded_registry};
+use genai_validator::{Options, Session, Telemetry, Validator, embedded_registry};
 use miette::IntoDiagnostic;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+
+use crate::output::emit;
+use crate::report_format::{ReportArgs, ReportFormat, write_report};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -28,6 +31,8 @@ pub struct Args {
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 /// Runs the demo; exit 1 if its telemetry has violations.
@@ -61,24 +66,26 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         Telemetry::from_sdk_spans(spans.get_finished_spans().into_diagnostic()?, None);
     let batches = metrics.get_finished_metrics().into_diagnostic()?;
     telemetry.metrics = genai_validator::sdk::metrics_from_sdk(&batches);
-    let validator = Validator::with_options(
-        embedded_registry(),
-        Options {
-            capture_content: args.capture_content,
-            ..Options::default()
-        },
-    );
-    let report = validator.validate(&telemetry);
-    match args.format {
+    let mut options = Options {
+        capture_content: args.capture_content,
+        ..Options::default()
+    };
+    args.report.apply_config(&mut options)?;
+    let validator = Validator::with_options(embedded_registry(), options);
+    let mut session = Session::new(&validator);
+    session.push(&telemetry);
+    let report = session.finish();
+    let text = args.report.text_options();
+    emit(None, |out| match args.format {
         Format::Text => {
             match &answer {
-                Ok(a) => println!("demo agent answered: {a}"),
-                Err(e) => println!("demo agent failed: {e}"),
+                Ok(a) => writeln!(out, "demo agent answered: {a}")?,
+                Err(e) => writeln!(out, "demo agent failed: {e}")?,
             }
-            print!("{}", report.to_text());
+            write_report(&report, ReportFormat::Text, &text, out, None)
         }
-        Format::Json => print!("{}", report.to_json()),
-    }
+        Format::Json => write_report(&report, ReportFormat::Json, &text, out, None),
+    })?;
     Ok(if report.has_violations() {
         ExitCode::from(1)
     } else {

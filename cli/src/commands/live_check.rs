@@ -1,29 +1,30 @@
 //! `semconv live-check`: an OTLP receiver that validates telemetry as it arrives.
 //!
 //! The receiver (crate `genai-otlp-receiver`) decodes requests on the Tokio runtime and queues
-//! them; one consumer thread validates each batch into a running [`Report`] and updates the
-//! live view's state; the main task waits for a stop condition (Ctrl-C / SIGTERM, `POST /stop`,
+//! them; one consumer thread pushes each batch into a validation [`Session`] (complete counts,
+//! bounded listing, traces assembled across requests) and publishes its [`Snapshot`] for the
+//! live view; the main task waits for a stop condition (Ctrl-C / SIGTERM, `POST /stop`,
 //! `--duration`, `--idle-timeout`), shuts the receiver down (which lets in-flight requests
-//! finish), waits for the consumer to validate everything queued, and writes the report.
+//! finish), waits for the consumer to validate everything queued, and writes the report. This
+//! module only orchestrates and draws: validation, counting and the span tree are the
+//! validator's.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use genai_otlp_receiver::{Batch, Receiver, ReceiverConfig, Stats, StatsSnapshot};
-use genai_validator::report::ItemReport;
-use genai_validator::telemetry::{SpanId, TraceId};
-use genai_validator::{Level, Options, Report, Validator};
+use genai_otlp_receiver::{Receiver, ReceiverConfig, Stats, StatsSnapshot};
+use genai_validator::session::{Limits, Snapshot};
+use genai_validator::{Options, Report, ReportLimits, Session, Validator};
 use miette::IntoDiagnostic;
 
+use crate::output::emit;
 use crate::registry_args::RegistryArgs;
-
-use crate::report_format::ReportFormat as Format;
+use crate::report_format::{ReportArgs, ReportFormat as Format, write_report};
 
 /// Arguments of `semconv live-check`.
 #[derive(Debug, clap::Args)]
@@ -73,6 +74,8 @@ pub struct Args {
     /// No live view (only the start line and the final report).
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 /// Runs the command: exit 0 when no violation was found, 1 when one was, 2 on errors.
@@ -81,10 +84,11 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
-    let options = Options {
+    let mut options = Options {
         capture_content: args.capture_content,
         ..Options::default()
     };
+    args.report.apply_config(&mut options)?;
     let validator = Validator::with_options(&loaded.registry, options);
     let config = ReceiverConfig {
         bind: args.bind,
@@ -100,18 +104,26 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         .build()
         .into_diagnostic()?;
     let outcome = runtime.block_on(serve(&args, config, validator))?;
-    let rendered = render(&args, &outcome);
-    match &args.output {
-        Some(path) => std::fs::write(path, rendered)
-            .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(rendered.as_bytes()).into_diagnostic()?;
-            out.flush().into_diagnostic()?;
+    let text = args.report.text_options();
+    emit(args.output.as_deref(), |out| match args.format {
+        Format::Text => {
+            write_report(&outcome.report, Format::Text, &text, out, None)?;
+            write_live_text(out, &outcome)
         }
-    }
+        Format::Json => {
+            let live = live_json(&outcome);
+            write_report(
+                &outcome.report,
+                Format::Json,
+                &text,
+                out,
+                Some(("live_check", &live)),
+            )
+        }
+        Format::Junit => write_report(&outcome.report, Format::Junit, &text, out, None),
+    })?;
     eprintln!("{}", summary_line(&outcome));
-    Ok(if outcome.levels.violation > 0 {
+    Ok(if outcome.report.has_violations() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -122,25 +134,11 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
 struct Outcome {
     report: Report,
     stats: StatsSnapshot,
-    levels: Levels,
-    items_validated: Counts,
-    items_not_listed: u64,
     stop_reason: &'static str,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
-struct Levels {
-    violation: u64,
-    improvement: u64,
-    information: u64,
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-struct Counts {
-    spans: u64,
-    logs: u64,
-    metrics: u64,
-}
+/// How often the consumer publishes a snapshot for the view.
+const PUBLISH_EVERY: Duration = Duration::from_millis(200);
 
 async fn serve(
     args: &Args,
@@ -162,17 +160,30 @@ async fn serve(
     );
 
     let view = Arc::new(Mutex::new(ViewState::default()));
-    let max_items = args.max_report_items;
+    let limits = Limits {
+        report: ReportLimits {
+            max_items: args.max_report_items,
+            ..ReportLimits::default()
+        },
+        recent_traces: LAST_TRACES,
+        ..Limits::default()
+    };
     let consumer = {
         let view = view.clone();
         std::thread::Builder::new()
             .name("live-check-validate".into())
             .spawn(move || {
-                let mut consumer = Consumer::new(validator, max_items, view);
+                let mut session = Session::with_limits(&validator, limits);
+                let mut published: Option<Instant> = None;
                 while let Some(batch) = batches.blocking_recv() {
-                    consumer.consume(batch);
+                    session.push(&batch.telemetry);
+                    drop(batch);
+                    if published.is_none_or(|p| p.elapsed() >= PUBLISH_EVERY) {
+                        publish(&view, session.snapshot());
+                        published = Some(Instant::now());
+                    }
                 }
-                consumer
+                session.finish()
             })
             .into_diagnostic()?
     };
@@ -197,19 +208,22 @@ async fn serve(
         let _ = live.await;
         clear_live(&view);
     }
-    let consumer = tokio::task::spawn_blocking(move || consumer.join())
+    let report = tokio::task::spawn_blocking(move || consumer.join())
         .await
         .into_diagnostic()?
         .map_err(|_| miette::miette!("the validation thread panicked"))?;
     let stats = stats_handle.snapshot();
     Ok(Outcome {
-        report: consumer.report,
+        report,
         stats,
-        levels: consumer.levels,
-        items_validated: consumer.validated,
-        items_not_listed: consumer.not_listed,
         stop_reason,
     })
+}
+
+fn publish(view: &Mutex<ViewState>, snapshot: Snapshot) {
+    if let Ok(mut v) = view.lock() {
+        v.snapshot = snapshot;
+    }
 }
 
 async fn wait_for_stop(
@@ -261,168 +275,20 @@ async fn ctrl_c_or_term() {
     }
 }
 
-/// Validates batches into the running report; keeps the live view's state.
-struct Consumer {
-    validator: Validator,
-    report: Report,
-    levels: Levels,
-    validated: Counts,
-    max_items: usize,
-    not_listed: u64,
-    view: Arc<Mutex<ViewState>>,
-}
-
-impl Consumer {
-    fn new(validator: Validator, max_items: usize, view: Arc<Mutex<ViewState>>) -> Self {
-        let report = validator.report();
-        Consumer {
-            validator,
-            report,
-            levels: Levels::default(),
-            validated: Counts::default(),
-            max_items,
-            not_listed: 0,
-            view,
-        }
-    }
-
-    fn consume(&mut self, batch: Batch) {
-        let t = &batch.telemetry;
-        let start = [
-            self.report.spans.len(),
-            self.report.logs.len(),
-            self.report.metrics.len(),
-        ];
-        self.validator.validate_into(t, &mut self.report);
-        self.validated.spans += t.spans.len() as u64;
-        self.validated.logs += t.logs.len() as u64;
-        self.validated.metrics += t.metrics.len() as u64;
-        let new_spans = &self.report.spans[start[0]..];
-        let new_items = new_spans
-            .iter()
-            .chain(&self.report.logs[start[1]..])
-            .chain(&self.report.metrics[start[2]..]);
-        for f in new_items.flat_map(|i| &i.findings) {
-            match f.level {
-                Level::Violation => self.levels.violation += 1,
-                Level::Improvement => self.levels.improvement += 1,
-                Level::Information => self.levels.information += 1,
-            }
-        }
-        if let Ok(mut view) = self.view.lock() {
-            view.update(&self.report, start, self.levels);
-        }
-        self.bound_memory(start);
-    }
-
-    /// Past `max_items` listed items, drops the new items from the list (their findings stay
-    /// in the counts per id and per level), so memory stays bounded on long runs.
-    fn bound_memory(&mut self, start: [usize; 3]) {
-        let listed = self.report.spans.len() + self.report.logs.len() + self.report.metrics.len();
-        if listed <= self.max_items {
-            return;
-        }
-        let mut dropped = 0u64;
-        let lists = [
-            (&mut self.report.spans, start[0]),
-            (&mut self.report.logs, start[1]),
-            (&mut self.report.metrics, start[2]),
-        ];
-        for (list, from) in lists {
-            dropped += (list.len() - from) as u64;
-            list.truncate(from);
-        }
-        self.not_listed += dropped;
-    }
-}
-
-/// What the live view shows; updated by the consumer after each batch.
+/// What the live view shows: the session's latest snapshot.
 #[derive(Default)]
 struct ViewState {
-    /// Spans per matched definition (or span name when none matched).
-    spans_by_type: BTreeMap<String, u64>,
-    /// Findings per id.
-    findings: BTreeMap<&'static str, u64>,
-    levels: Levels,
-    logs: u64,
-    metrics: u64,
-    /// The most recent traces (oldest first), with their spans (bounded).
-    traces: VecDeque<(TraceId, Vec<ViewSpan>)>,
+    snapshot: Snapshot,
     /// Lines printed by the last in-place refresh (to move the cursor back).
     drawn: usize,
-}
-
-struct ViewSpan {
-    id: Option<SpanId>,
-    parent: Option<SpanId>,
-    label: String,
 }
 
 const LAST_TRACES: usize = 3;
 const SPANS_PER_TRACE: usize = 12;
 
 impl ViewState {
-    fn update(&mut self, report: &Report, start: [usize; 3], levels: Levels) {
-        self.levels = levels;
-        for item in &report.spans[start[0]..] {
-            let ty = match &item.definition {
-                Some(d) => d.to_string(),
-                None => format!("(no definition) {}", item.name),
-            };
-            *self.spans_by_type.entry(ty).or_default() += 1;
-            self.record_trace(item);
-        }
-        self.logs += (report.logs.len() - start[1]) as u64;
-        self.metrics += (report.metrics.len() - start[2]) as u64;
-        let all_new = report.spans[start[0]..]
-            .iter()
-            .chain(&report.logs[start[1]..])
-            .chain(&report.metrics[start[2]..]);
-        for f in all_new.flat_map(|i| &i.findings) {
-            *self.findings.entry(f.id.as_str()).or_default() += 1;
-        }
-        // Bounded: at most a few hundred span types are plausible; cap anyway.
-        if self.spans_by_type.len() > 1000 {
-            self.spans_by_type.pop_last();
-        }
-    }
-
-    fn record_trace(&mut self, item: &ItemReport) {
-        let trace = item.trace_id.unwrap_or(TraceId::INVALID);
-        let mark = match item.worst() {
-            Some(Level::Violation) => "✗",
-            Some(_) => "~",
-            None => "✓",
-        };
-        let mut label = format!("{mark} {}", item.name);
-        let mut ids: Vec<&str> = item.findings.iter().map(|f| f.id.as_str()).collect();
-        ids.dedup();
-        if !ids.is_empty() {
-            let _ = write!(label, "  [{}]", ids.join(", "));
-        }
-        let span = ViewSpan {
-            id: item.span_id,
-            parent: item.parent_span_id,
-            label,
-        };
-        if let Some(pos) = self.traces.iter().position(|(t, _)| *t == trace) {
-            let (_, spans) = &mut self.traces[pos];
-            if spans.len() < SPANS_PER_TRACE {
-                spans.push(span);
-            }
-            // Most recent trace last.
-            if let Some(entry) = self.traces.remove(pos) {
-                self.traces.push_back(entry);
-            }
-        } else {
-            if self.traces.len() == LAST_TRACES {
-                self.traces.pop_front();
-            }
-            self.traces.push_back((trace, vec![span]));
-        }
-    }
-
     fn render(&self, stats: &StatsSnapshot, listening: &str) -> String {
+        let snap = &self.snapshot;
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -444,26 +310,52 @@ impl ViewState {
         let _ = writeln!(
             out,
             "findings: {} violation, {} improvement, {} information",
-            self.levels.violation, self.levels.improvement, self.levels.information
+            snap.levels.violation, snap.levels.improvement, snap.levels.information
         );
-        if !self.spans_by_type.is_empty() {
-            let _ = writeln!(out, "spans by type:");
-            for (ty, n) in self.spans_by_type.iter().take(12) {
-                let _ = writeln!(out, "  {n:>9}  {ty}");
+        if !snap.per_definition.is_empty() {
+            let _ = writeln!(out, "items by definition:");
+            let mut defs: Vec<_> = snap.per_definition.iter().collect();
+            defs.sort_by(|a, b| b.1.cmp(&a.1));
+            for (def, n) in defs.into_iter().take(12) {
+                let _ = writeln!(
+                    out,
+                    "  {n:>9}  {}",
+                    def.as_deref().unwrap_or("(no definition)")
+                );
             }
         }
-        if !self.findings.is_empty() {
+        if !snap.counts.is_empty() {
             let _ = writeln!(out, "findings by id:");
-            for (id, n) in &self.findings {
+            for (id, n) in &snap.counts {
                 let _ = writeln!(out, "  {n:>9}  {id}");
             }
         }
-        if !self.traces.is_empty() {
+        if !snap.recent.is_empty() {
             let _ = writeln!(out, "last traces:");
-            for (trace, spans) in self.traces.iter().rev() {
-                let _ = writeln!(out, "  trace {trace}");
-                for (span, depth) in tree(spans) {
-                    let _ = writeln!(out, "  {}{}", "  ".repeat(depth + 1), span.label);
+            for trace in snap.recent.iter().take(LAST_TRACES) {
+                let _ = writeln!(out, "  trace {}", trace.trace_id);
+                for node in trace.tree.nodes.iter().take(SPANS_PER_TRACE) {
+                    let span = &trace.nodes[node.index];
+                    let mark = match span.worst() {
+                        Some(genai_validator::Level::Violation) => "✗",
+                        Some(genai_validator::Level::Improvement) => "~",
+                        _ => "✓",
+                    };
+                    let pad = "  ".repeat(node.depth + 1);
+                    let _ = write!(out, "  {pad}{mark} {}", span.name);
+                    if !span.ids.is_empty() {
+                        let ids: Vec<&str> = span.ids.iter().map(|i| i.as_str()).collect();
+                        let _ = write!(out, "  [{}]", ids.join(", "));
+                    }
+                    if let Some(note) = node.link.note() {
+                        let _ = write!(out, "  ({note})");
+                    }
+                    let _ = writeln!(out);
+                }
+                let more =
+                    trace.nodes.len().saturating_sub(SPANS_PER_TRACE) as u64 + trace.spans_not_kept;
+                if more > 0 {
+                    let _ = writeln!(out, "    ... and {more} more spans");
                 }
             }
         }
@@ -471,19 +363,20 @@ impl ViewState {
     }
 
     fn plain_line(&self, stats: &StatsSnapshot) -> String {
+        let snap = &self.snapshot;
         let mut line = format!(
             "live-check: {} spans, {} logs, {} metrics received ({} refused); {} violation, {} improvement, {} information",
             stats.spans_accepted,
             stats.logs_accepted,
             stats.metrics_accepted,
             stats.malformed + stats.too_large + stats.busy + stats.unsupported,
-            self.levels.violation,
-            self.levels.improvement,
-            self.levels.information
+            snap.levels.violation,
+            snap.levels.improvement,
+            snap.levels.information
         );
-        if !self.findings.is_empty() {
-            let ids: Vec<String> = self
-                .findings
+        if !snap.counts.is_empty() {
+            let ids: Vec<String> = snap
+                .counts
                 .iter()
                 .map(|(id, n)| format!("{id} {n}"))
                 .collect();
@@ -491,42 +384,6 @@ impl ViewState {
         }
         line
     }
-}
-
-/// Spans of one trace in tree order with their depth (spans whose parent is absent are roots).
-fn tree(spans: &[ViewSpan]) -> Vec<(&ViewSpan, usize)> {
-    let index: HashMap<SpanId, usize> = spans
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| s.id.map(|id| (id, i)))
-        .collect();
-    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut roots = Vec::new();
-    for (i, s) in spans.iter().enumerate() {
-        match s.parent.and_then(|p| index.get(&p)) {
-            Some(&p) if p != i => children.entry(p).or_default().push(i),
-            _ => roots.push(i),
-        }
-    }
-    let mut out = Vec::with_capacity(spans.len());
-    let mut visited = vec![false; spans.len()];
-    let mut stack: Vec<(usize, usize)> = roots.into_iter().rev().map(|i| (i, 0)).collect();
-    while let Some((i, depth)) = stack.pop() {
-        if std::mem::replace(&mut visited[i], true) {
-            continue;
-        }
-        out.push((&spans[i], depth));
-        if let Some(c) = children.get(&i) {
-            stack.extend(c.iter().rev().map(|&c| (c, depth + 1)));
-        }
-    }
-    // Spans in a parent cycle: listed flat rather than lost.
-    for (i, v) in visited.iter().enumerate() {
-        if !v {
-            out.push((&spans[i], 0));
-        }
-    }
-    out
 }
 
 /// Refreshes the view: in place on a terminal (4 times a second), else a plain line to stderr
@@ -579,141 +436,86 @@ fn clear_live(view: &Mutex<ViewState>) {
 
 fn summary_line(o: &Outcome) -> String {
     let s = &o.stats;
+    let v = o.report.validated();
+    let levels = o.report.level_counts();
     format!(
         "semconv live-check: stopped ({}); received {} spans, {} logs, {} metrics; validated {} spans, {} logs, {} metrics; refused {} requests ({} malformed, {} too large, {} busy, {} unsupported); {} violation, {} improvement, {} information",
         o.stop_reason,
         s.spans_accepted,
         s.logs_accepted,
         s.metrics_accepted,
-        o.items_validated.spans,
-        o.items_validated.logs,
-        o.items_validated.metrics,
+        v.spans,
+        v.logs,
+        v.metrics,
         s.malformed + s.too_large + s.busy + s.unsupported,
         s.malformed,
         s.too_large,
         s.busy,
         s.unsupported,
-        o.levels.violation,
-        o.levels.improvement,
-        o.levels.information
+        levels.violation,
+        levels.improvement,
+        levels.information
     )
 }
 
-fn render(args: &Args, o: &Outcome) -> String {
-    match args.format {
-        Format::Text => {
-            let mut out = o.report.to_text();
-            if !out.ends_with('\n') {
-                out.push('\n');
-            }
-            let _ = writeln!(out, "\nLive check");
-            let s = &o.stats;
-            let _ = writeln!(out, "  stopped: {}", o.stop_reason);
-            let _ = writeln!(
-                out,
-                "  received:  {} spans, {} logs, {} metrics in {} requests",
-                s.spans_accepted, s.logs_accepted, s.metrics_accepted, s.accepted
-            );
-            let _ = writeln!(
-                out,
-                "  validated: {} spans, {} logs, {} metrics",
-                o.items_validated.spans, o.items_validated.logs, o.items_validated.metrics
-            );
-            let _ = writeln!(
-                out,
-                "  refused:   {} malformed, {} too large, {} busy ({} items), {} unsupported",
-                s.malformed, s.too_large, s.busy, s.items_refused_busy, s.unsupported
-            );
-            let _ = writeln!(
-                out,
-                "  findings:  {} violation, {} improvement, {} information",
-                o.levels.violation, o.levels.improvement, o.levels.information
-            );
-            if o.items_not_listed > 0 {
-                let _ = writeln!(
-                    out,
-                    "  {} items validated but not listed (--max-report-items); counts above are complete",
-                    o.items_not_listed
-                );
-            }
-            out
-        }
-        Format::Json => {
-            let mut value = genai_validator::report::json::to_value(&o.report);
-            let s = &o.stats;
-            let live = serde_json::json!({
-                "stop_reason": o.stop_reason,
-                "requests": {
-                    "total": s.requests,
-                    "accepted": s.accepted,
-                    "malformed": s.malformed,
-                    "too_large": s.too_large,
-                    "busy": s.busy,
-                    "unsupported": s.unsupported,
-                },
-                "received": {"spans": s.spans_accepted, "logs": s.logs_accepted, "metrics": s.metrics_accepted},
-                "validated": {
-                    "spans": o.items_validated.spans,
-                    "logs": o.items_validated.logs,
-                    "metrics": o.items_validated.metrics,
-                },
-                "refused_items_busy": s.items_refused_busy,
-                "findings": {
-                    "violation": o.levels.violation,
-                    "improvement": o.levels.improvement,
-                    "information": o.levels.information,
-                },
-                "items_not_listed": o.items_not_listed,
-            });
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("live_check".into(), live);
-            }
-            let mut out = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".into());
-            out.push('\n');
-            out
-        }
-        Format::Junit => o.report.to_junit(),
+fn write_live_text(out: &mut dyn std::io::Write, o: &Outcome) -> std::io::Result<()> {
+    let s = &o.stats;
+    let v = o.report.validated();
+    let levels = o.report.level_counts();
+    writeln!(out, "\nLive check")?;
+    writeln!(out, "  stopped: {}", o.stop_reason)?;
+    writeln!(
+        out,
+        "  received:  {} spans, {} logs, {} metrics in {} requests",
+        s.spans_accepted, s.logs_accepted, s.metrics_accepted, s.accepted
+    )?;
+    writeln!(
+        out,
+        "  validated: {} spans, {} logs, {} metrics",
+        v.spans, v.logs, v.metrics
+    )?;
+    writeln!(
+        out,
+        "  refused:   {} malformed, {} too large, {} busy ({} items), {} unsupported",
+        s.malformed, s.too_large, s.busy, s.items_refused_busy, s.unsupported
+    )?;
+    writeln!(
+        out,
+        "  findings:  {} violation, {} improvement, {} information",
+        levels.violation, levels.improvement, levels.information
+    )?;
+    let not_listed = o.report.not_listed().total();
+    if not_listed > 0 {
+        writeln!(
+            out,
+            "  {not_listed} items validated but not listed (--max-report-items); counts above are complete"
+        )?;
     }
+    Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn span(id: u64, parent: Option<u64>, label: &str) -> ViewSpan {
-        ViewSpan {
-            id: Some(SpanId::from(id)),
-            parent: parent.map(SpanId::from),
-            label: label.into(),
-        }
-    }
-
-    #[test]
-    fn trees_nest_children_under_parents() {
-        let spans = vec![
-            span(2, Some(1), "chat"),
-            span(1, None, "invoke_agent"),
-            span(3, Some(1), "execute_tool"),
-            span(4, Some(99), "orphan"),
-        ];
-        let order: Vec<(&str, usize)> = tree(&spans)
-            .into_iter()
-            .map(|(s, d)| (s.label.as_str(), d))
-            .collect();
-        assert_eq!(
-            order,
-            vec![
-                ("invoke_agent", 0),
-                ("chat", 1),
-                ("execute_tool", 1),
-                ("orphan", 0)
-            ]
-        );
-    }
-
-    #[test]
-    fn parent_cycles_do_not_lose_spans() {
-        let spans = vec![span(1, Some(2), "a"), span(2, Some(1), "b")];
-        assert_eq!(tree(&spans).len(), 2);
-    }
+fn live_json(o: &Outcome) -> serde_json::Value {
+    let s = &o.stats;
+    let v = o.report.validated();
+    let levels = o.report.level_counts();
+    serde_json::json!({
+        "stop_reason": o.stop_reason,
+        "requests": {
+            "total": s.requests,
+            "accepted": s.accepted,
+            "malformed": s.malformed,
+            "too_large": s.too_large,
+            "busy": s.busy,
+            "unsupported": s.unsupported,
+        },
+        "received": {"spans": s.spans_accepted, "logs": s.logs_accepted, "metrics": s.metrics_accepted},
+        "validated": {"spans": v.spans, "logs": v.logs, "metrics": v.metrics},
+        "refused_items_busy": s.items_refused_busy,
+        "findings": {
+            "violation": levels.violation,
+            "improvement": levels.improvement,
+            "information": levels.information,
+        },
+        "items_not_listed": o.report.not_listed().total(),
+    })
 }

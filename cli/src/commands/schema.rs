@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use miette::IntoDiagnostic;
+use crate::output::emit;
 
 /// Arguments of `semconv schema`.
 #[derive(Debug, clap::Args)]
@@ -19,9 +19,9 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     } else {
         genai_registry::schema::registry_file_schema()
     };
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&schema).into_diagnostic()?
-    );
+    emit(None, |out| {
+        serde_json::to_writer_pretty(&mut *out, &schema)?;
+        out.write_all(b"\n")
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use genai_validator::{Options, Telemetry, Validator, load_file};
+use genai_validator::session::Limits;
+use genai_validator::{Options, ReportLimits, Session, Validator, load_file};
 
+use crate::output::emit;
 use crate::registry_args::RegistryArgs;
-
-use crate::report_format::ReportFormat as Format;
+use crate::report_format::{ReportArgs, ReportFormat as Format, write_report};
 
 /// Arguments of `semconv validate`.
 #[derive(Debug, clap::Args)]
@@ -27,6 +28,15 @@ pub struct Args {
     /// Accept undefined keys under this namespace (repeatable), e.g. `gen_ai.acme`.
     #[arg(long = "allow-namespace", value_name = "NS")]
     allow_namespaces: Vec<String>,
+    #[command(flatten)]
+    report: ReportArgs,
+    /// Items listed one by one in the report; later items are validated and counted (per
+    /// finding id and level) but not listed, so memory is bounded by the report, not the input.
+    #[arg(long, value_name = "N", default_value_t = ReportLimits::default().max_items)]
+    max_report_items: usize,
+    /// Findings listed per item (the most severe); the rest are counted.
+    #[arg(long, value_name = "N", default_value_t = ReportLimits::default().max_findings_per_item)]
+    max_findings_per_item: usize,
 }
 
 /// Runs the command: exit 0 without violations, 1 with violations, 2 when some input could
@@ -36,39 +46,56 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
-    let options = Options {
+    let mut options = Options {
         capture_content: args.capture_content,
-        allowed_namespaces: args.allow_namespaces,
-        allow_custom_attributes: false,
+        allowed_namespaces: args.allow_namespaces.clone(),
+        ..Options::default()
     };
+    args.report.apply_config(&mut options)?;
     let validator = Validator::with_options(&loaded.registry, options);
-    let mut telemetry = Telemetry::new();
-    let mut errors = Vec::new();
+    let limits = Limits {
+        report: ReportLimits {
+            max_items: args.max_report_items,
+            max_findings_per_item: args.max_findings_per_item,
+        },
+        ..Limits::default()
+    };
+    let mut session = Session::with_limits(&validator, limits);
+    let mut failed = false;
     for path in &args.files {
         match load_file(path) {
-            Ok((mut t, errs)) => {
-                telemetry.append(&mut t);
-                errors.extend(errs.into_iter().map(|e| e.to_string()));
+            Ok((t, errs)) => {
+                session.push(&t);
+                // Freed here, file by file: only the report outlives the input.
+                drop(t);
+                for e in errs {
+                    failed = true;
+                    eprintln!("error: {e}");
+                    session.input_error(e.to_string());
+                }
             }
-            Err(e) => errors.push(e.to_string()),
+            Err(e) => {
+                failed = true;
+                eprintln!("error: {e}");
+                session.input_error(e.to_string());
+            }
         }
     }
-    let mut result = validator.validate(&telemetry);
-    result.input_errors = errors;
-    for e in &result.input_errors {
-        eprintln!("error: {e}");
-    }
-    let out = match args.format {
-        Format::Text => result.to_text(),
-        Format::Json => result.to_json(),
-        Format::Junit => result.to_junit(),
-    };
-    print!("{out}");
-    Ok(if !result.input_errors.is_empty() {
+    let report = session.finish();
+    let text = args.report.text_options();
+    emit(None, |out| {
+        write_report(&report, args.format, &text, out, None)
+    })?;
+    let code = if failed {
         ExitCode::from(2)
-    } else if result.has_violations() {
+    } else if report.has_violations() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    // The process ends here: freeing the report and the registry would only cost time.
+    std::mem::forget(report);
+    std::mem::forget(validator);
+    std::mem::forget(loaded);
+    Ok(code)
 }

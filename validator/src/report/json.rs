@@ -1,77 +1,150 @@
-//! The JSON report: `{registry, summary, counts, coverage, spans, logs, metrics, input_errors}`.
+//! The JSON report: `{capture_content, counts, coverage, input_errors, logs, metrics, registry,
+//! spans, summary}` (keys in this order), written to an [`io::Write`] as it is serialized,
+//! never built whole in memory. `summary` counts every item and finding, listed or not.
 
-use serde_json::{Value as J, json};
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::{ItemReport, Report};
 
-/// The report as a JSON value.
-pub fn to_value(report: &Report) -> J {
-    let levels = report.level_counts();
-    let coverage = report.coverage();
-    let counts: serde_json::Map<String, J> = report
-        .counts()
-        .into_iter()
-        .map(|(id, n)| (id.as_str().to_string(), J::from(n)))
-        .collect();
-    json!({
-        "registry": {
-            "name": report.registry.name,
-            "version": report.registry.version,
-            "schema_url": report.registry.schema_url,
-        },
-        "capture_content": report.capture_content,
-        "summary": {
-            "spans": report.spans.len(),
-            "logs": report.logs.len(),
-            "metrics": report.metrics.len(),
-            "violation": levels.violation,
-            "improvement": levels.improvement,
-            "information": levels.information,
-            "input_errors": report.input_errors.len(),
-        },
-        "counts": counts,
-        "coverage": {
-            "seen": coverage.seen.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
-            "seen_count": coverage.seen.len(),
-            "total": coverage.total,
-            "ratio": (coverage.ratio() * 10000.0).round() / 10000.0,
-        },
-        "spans": report.spans.iter().map(item).collect::<Vec<_>>(),
-        "logs": report.logs.iter().map(item).collect::<Vec<_>>(),
-        "metrics": report.metrics.iter().map(item).collect::<Vec<_>>(),
-        "input_errors": report.input_errors,
-    })
+struct Items<'a>(&'a [ItemReport]);
+
+impl Serialize for Items<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for i in self.0 {
+            seq.serialize_element(&Item(i))?;
+        }
+        seq.end()
+    }
 }
 
-fn item(i: &ItemReport) -> J {
-    let mut o = serde_json::Map::new();
-    o.insert("name".into(), J::from(i.name.as_ref()));
-    if let Some(k) = i.kind {
-        o.insert("kind".into(), J::from(k.as_str()));
+struct Item<'a>(&'a ItemReport);
+
+impl Serialize for Item<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let i = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("definition", &i.definition.as_deref())?;
+        m.serialize_entry("findings", &i.findings)?;
+        if i.findings_not_listed > 0 {
+            m.serialize_entry("findings_not_listed", &i.findings_not_listed)?;
+        }
+        if let Some(k) = i.kind {
+            m.serialize_entry("kind", k.as_str())?;
+        }
+        m.serialize_entry("name", &*i.name)?;
+        m.serialize_entry("origin", &Shown(&i.origin))?;
+        if let Some(p) = i.parent_span_id {
+            m.serialize_entry("parent_span_id", &Shown(&p))?;
+        }
+        if let Some(sp) = i.span_id {
+            m.serialize_entry("span_id", &Shown(&sp))?;
+        }
+        if let Some(t) = i.trace_id {
+            m.serialize_entry("trace_id", &Shown(&t))?;
+        }
+        m.end()
     }
-    if let Some(t) = i.trace_id {
-        o.insert("trace_id".into(), J::from(t.to_string()));
+}
+
+/// Serializes a value through its `Display`.
+struct Shown<'a, T: std::fmt::Display>(&'a T);
+
+impl<T: std::fmt::Display> Serialize for Shown<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
     }
-    if let Some(s) = i.span_id {
-        o.insert("span_id".into(), J::from(s.to_string()));
+}
+
+struct Body<'a> {
+    report: &'a Report,
+    extra: Option<(&'a str, &'a serde_json::Value)>,
+}
+
+impl Serialize for Body<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.report;
+        let levels = r.level_counts();
+        let coverage = r.coverage();
+        let validated = r.validated();
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("capture_content", &r.capture_content)?;
+        let counts: serde_json::Map<String, serde_json::Value> = r
+            .counts()
+            .into_iter()
+            .map(|(id, n)| (id.as_str().to_string(), n.into()))
+            .collect();
+        m.serialize_entry("counts", &counts)?;
+        m.serialize_entry(
+            "coverage",
+            &serde_json::json!({
+                "ratio": (coverage.ratio() * 10000.0).round() / 10000.0,
+                "seen": coverage.seen.iter().map(|k| &**k).collect::<Vec<&str>>(),
+                "seen_count": coverage.seen.len(),
+                "total": coverage.total,
+            }),
+        )?;
+        m.serialize_entry("input_errors", &r.input_errors)?;
+        if let Some((key, value)) = self.extra {
+            m.serialize_entry(key, value)?;
+        }
+        m.serialize_entry("logs", &Items(&r.logs))?;
+        m.serialize_entry("metrics", &Items(&r.metrics))?;
+        m.serialize_entry(
+            "registry",
+            &serde_json::json!({
+                "name": r.registry.name,
+                "schema_url": r.registry.schema_url,
+                "version": r.registry.version,
+            }),
+        )?;
+        m.serialize_entry("spans", &Items(&r.spans))?;
+        m.serialize_entry(
+            "summary",
+            &serde_json::json!({
+                "findings_not_listed": r.findings_not_listed(),
+                "improvement": levels.improvement,
+                "information": levels.information,
+                "input_errors": r.input_errors.len(),
+                "items_not_listed": r.not_listed().total(),
+                "logs": validated.logs,
+                "metrics": validated.metrics,
+                "spans": validated.spans,
+                "violation": levels.violation,
+            }),
+        )?;
+        m.end()
     }
-    if let Some(p) = i.parent_span_id {
-        o.insert("parent_span_id".into(), J::from(p.to_string()));
-    }
-    o.insert(
-        "definition".into(),
-        i.definition.as_deref().map_or(J::Null, J::from),
-    );
-    o.insert("origin".into(), J::from(i.origin.to_string()));
-    o.insert(
-        "findings".into(),
-        serde_json::to_value(&i.findings).unwrap_or(J::Null),
-    );
-    J::Object(o)
+}
+
+/// Writes the report as pretty JSON (with a final newline). `extra` adds one top-level entry
+/// (`semconv live-check` adds its receiver counters as `live_check`).
+pub fn write(
+    report: &Report,
+    out: &mut dyn Write,
+    extra: Option<(&str, &serde_json::Value)>,
+) -> io::Result<()> {
+    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut w, &Body { report, extra }).map_err(io::Error::from)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
+/// The report as a JSON value (built whole: for small reports; prefer [`write`]).
+pub fn to_value(report: &Report) -> serde_json::Value {
+    serde_json::to_value(Body {
+        report,
+        extra: None,
+    })
+    .unwrap_or(serde_json::Value::Null)
 }
 
 /// The report as pretty-printed JSON.
 pub fn render(report: &Report) -> String {
-    serde_json::to_string_pretty(&to_value(report))
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    let mut buf = Vec::new();
+    let _ = write(report, &mut buf, None);
+    String::from_utf8_lossy(&buf).into_owned()
 }

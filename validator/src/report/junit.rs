@@ -1,129 +1,136 @@
-//! The JUnit XML report: one test suite per signal, one test case per item; a case fails when
-//! the item has a violation, and lists its other findings as `system-out`.
+//! The JUnit XML report: one test suite per signal, one test case per listed item; a case fails
+//! when the item has a violation, and lists its other findings as `system-out`. Written to an
+//! [`io::Write`] as it is produced.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
 use super::{ItemReport, Report};
 use crate::finding::Level;
 
-/// Escapes text for XML attributes and content.
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => o.push(c),
+/// XML text: escapes markup characters and drops control characters XML cannot carry.
+struct Esc<'a>(&'a str);
+
+impl std::fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.0;
+        let mut last = 0;
+        for (i, c) in s.char_indices() {
+            let rep = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&apos;",
+                c if (c as u32) < 0x20 && c != '\n' && c != '\t' => "",
+                _ => continue,
+            };
+            f.write_str(&s[last..i])?;
+            f.write_str(rep)?;
+            last = i + c.len_utf8();
         }
+        f.write_str(&s[last..])
     }
-    o
 }
 
-fn suite(out: &mut String, name: &str, items: &[ItemReport]) {
+fn suite(out: &mut dyn Write, name: &str, items: &[ItemReport]) -> io::Result<()> {
     let failures = items.iter().filter(|i| i.has_violations()).count();
-    let _ = writeln!(
+    writeln!(
         out,
         "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
         items.len()
-    );
+    )?;
     for i in items {
-        let class = match (&i.trace_id, &i.definition) {
-            (Some(t), _) => format!("trace.{t}"),
-            (None, Some(d)) => d.to_string(),
-            (None, None) => name.to_string(),
+        write!(out, "    <testcase classname=\"")?;
+        match (&i.trace_id, &i.definition) {
+            (Some(t), _) => write!(out, "trace.{t}")?,
+            (None, Some(d)) => write!(out, "{}", Esc(d))?,
+            (None, None) => write!(out, "{name}")?,
+        }
+        let shown = if i.name.is_empty() {
+            "(unnamed)"
+        } else {
+            &i.name
         };
-        let label = format!(
-            "{} → {}",
-            if i.name.is_empty() {
-                "(unnamed)"
-            } else {
-                &i.name
-            },
-            i.definition.as_deref().unwrap_or("(no definition)")
-        );
-        let _ = write!(
+        write!(
             out,
-            "    <testcase classname=\"{}\" name=\"{}\"",
-            esc(&class),
-            esc(&label)
-        );
+            "\" name=\"{} → {}\"",
+            Esc(shown),
+            Esc(i.definition.as_deref().unwrap_or("(no definition)"))
+        )?;
         if i.findings.is_empty() {
-            let _ = writeln!(out, "/>");
+            writeln!(out, "/>")?;
             continue;
         }
-        let _ = writeln!(out, ">");
-        let violations: Vec<_> = i
+        writeln!(out, ">")?;
+        let violations = i
             .findings
             .iter()
             .filter(|f| f.level == Level::Violation)
-            .collect();
-        if let Some(first) = violations.first() {
-            let body: Vec<String> = violations
-                .iter()
-                .map(|f| format!("{}: {}", f.id, f.message))
-                .collect();
-            let _ = writeln!(
+            .count();
+        if let Some(first) = i.findings.iter().find(|f| f.level == Level::Violation) {
+            write!(
                 out,
-                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                esc(&format!(
-                    "{} violation(s); first: {}",
-                    violations.len(),
-                    first.message
-                )),
-                first.id,
-                esc(&body.join("\n"))
-            );
+                "      <failure message=\"{violations} violation(s); first: {}\" type=\"{}\">",
+                Esc(&first.message),
+                first.id
+            )?;
+            let mut sep = "";
+            for f in i.findings.iter().filter(|f| f.level == Level::Violation) {
+                write!(out, "{sep}{}: {}", f.id, Esc(&f.message))?;
+                sep = "\n";
+            }
+            writeln!(out, "</failure>")?;
         }
-        let others: Vec<String> = i
-            .findings
-            .iter()
-            .filter(|f| f.level != Level::Violation)
-            .map(|f| format!("[{}] {}: {}", f.level, f.id, f.message))
-            .collect();
-        if !others.is_empty() {
-            let _ = writeln!(
-                out,
-                "      <system-out>{}</system-out>",
-                esc(&others.join("\n"))
-            );
+        if i.findings.iter().any(|f| f.level != Level::Violation) {
+            write!(out, "      <system-out>")?;
+            let mut sep = "";
+            for f in i.findings.iter().filter(|f| f.level != Level::Violation) {
+                write!(out, "{sep}[{}] {}: {}", f.level, f.id, Esc(&f.message))?;
+                sep = "\n";
+            }
+            writeln!(out, "</system-out>")?;
         }
-        let _ = writeln!(out, "    </testcase>");
+        writeln!(out, "    </testcase>")?;
     }
-    let _ = writeln!(out, "  </testsuite>");
+    writeln!(out, "  </testsuite>")
 }
 
-/// Renders the report as JUnit XML.
-pub fn render(report: &Report) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let total = report.spans.len() + report.logs.len() + report.metrics.len();
+/// Writes the report as JUnit XML.
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    let total = report.listed();
     let failures = report.items().filter(|i| i.has_violations()).count();
-    let _ = writeln!(
+    writeln!(
         out,
         "<testsuites name=\"semconv conformance\" tests=\"{total}\" failures=\"{failures}\" errors=\"{}\">",
         report.input_errors.len()
-    );
-    suite(&mut out, "spans", &report.spans);
-    suite(&mut out, "logs", &report.logs);
-    suite(&mut out, "metrics", &report.metrics);
+    )?;
+    suite(&mut out, "spans", &report.spans)?;
+    suite(&mut out, "logs", &report.logs)?;
+    suite(&mut out, "metrics", &report.metrics)?;
     if !report.input_errors.is_empty() {
-        let _ = writeln!(
+        writeln!(
             out,
             "  <testsuite name=\"input\" tests=\"{0}\" failures=\"0\" errors=\"{0}\">",
             report.input_errors.len()
-        );
+        )?;
         for (n, e) in report.input_errors.iter().enumerate() {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "    <testcase classname=\"input\" name=\"input error {n}\"><error message=\"{}\"/></testcase>",
-                esc(e)
-            );
+                Esc(e)
+            )?;
         }
-        let _ = writeln!(out, "  </testsuite>");
+        writeln!(out, "  </testsuite>")?;
     }
-    out.push_str("</testsuites>\n");
-    out
+    writeln!(out, "</testsuites>")?;
+    out.flush()
+}
+
+/// Renders the report as JUnit XML (see [`write`]).
+pub fn render(report: &Report) -> String {
+    let mut buf = Vec::new();
+    let _ = write(report, &mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
 }

@@ -5,6 +5,8 @@ pub mod json;
 pub mod junit;
 pub mod text;
 
+pub use text::TextOptions;
+
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -54,8 +56,10 @@ pub struct ItemReport {
     pub definition: Option<Text>,
     /// Where it was read from.
     pub origin: Origin,
-    /// What is wrong.
+    /// What is wrong (at most [`ReportLimits::max_findings_per_item`], the most severe).
     pub findings: Vec<Finding>,
+    /// Findings of this item counted but not listed (past the per-item limit).
+    pub findings_not_listed: usize,
 }
 
 impl ItemReport {
@@ -112,6 +116,101 @@ pub struct LevelCounts {
     pub information: usize,
 }
 
+impl LevelCounts {
+    /// Adds one finding at `level`.
+    #[inline]
+    pub fn add(&mut self, level: Level) {
+        match level {
+            Level::Violation => self.violation += 1,
+            Level::Improvement => self.improvement += 1,
+            Level::Information => self.information += 1,
+        }
+    }
+
+    /// The count at `level`.
+    pub fn get(&self, level: Level) -> usize {
+        match level {
+            Level::Violation => self.violation,
+            Level::Improvement => self.improvement,
+            Level::Information => self.information,
+        }
+    }
+
+    /// All levels together.
+    pub fn total(&self) -> usize {
+        self.violation + self.improvement + self.information
+    }
+
+    fn merge(&mut self, other: &LevelCounts) {
+        self.violation += other.violation;
+        self.improvement += other.improvement;
+        self.information += other.information;
+    }
+}
+
+/// Counts per signal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ItemCounts {
+    /// Spans.
+    pub spans: usize,
+    /// Log records and events.
+    pub logs: usize,
+    /// Metrics.
+    pub metrics: usize,
+}
+
+impl ItemCounts {
+    /// All signals together.
+    pub fn total(&self) -> usize {
+        self.spans + self.logs + self.metrics
+    }
+
+    /// Adds one item of `signal`.
+    pub fn add(&mut self, signal: ItemSignal) {
+        match signal {
+            ItemSignal::Span => self.spans += 1,
+            ItemSignal::Log => self.logs += 1,
+            ItemSignal::Metric => self.metrics += 1,
+        }
+    }
+
+    fn merge(&mut self, other: &ItemCounts) {
+        self.spans += other.spans;
+        self.logs += other.logs;
+        self.metrics += other.metrics;
+    }
+}
+
+/// Bounds of a report's memory: items listed one by one, findings listed per item.
+///
+/// Past either bound, items and findings are still validated and counted (per finding id, per
+/// level, per signal): only the listing stops, so the counts stay complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportLimits {
+    /// Items (spans, log records, metrics together) listed one by one.
+    pub max_items: usize,
+    /// Findings listed per item (the most severe are kept).
+    pub max_findings_per_item: usize,
+}
+
+impl ReportLimits {
+    /// No bound (the in-memory API's default: every item and finding is listed).
+    pub const UNBOUNDED: ReportLimits = ReportLimits {
+        max_items: usize::MAX,
+        max_findings_per_item: usize::MAX,
+    };
+}
+
+impl Default for ReportLimits {
+    /// 100,000 items, 100 findings per item.
+    fn default() -> Self {
+        ReportLimits {
+            max_items: 100_000,
+            max_findings_per_item: 100,
+        }
+    }
+}
+
 /// A conformance report.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -128,6 +227,10 @@ pub struct Report {
     /// Input that could not be read (located messages); validation went on with the rest.
     pub input_errors: Vec<String>,
     pub(crate) counts: Vec<usize>,
+    pub(crate) levels: LevelCounts,
+    pub(crate) validated: ItemCounts,
+    pub(crate) not_listed: ItemCounts,
+    pub(crate) findings_not_listed: usize,
     pub(crate) seen: Vec<bool>,
     pub(crate) keys: Arc<[Arc<str>]>,
 }
@@ -147,6 +250,10 @@ impl Report {
             metrics: Vec::new(),
             input_errors: Vec::new(),
             counts: vec![0; FindingId::ALL.len()],
+            levels: LevelCounts::default(),
+            validated: ItemCounts::default(),
+            not_listed: ItemCounts::default(),
+            findings_not_listed: 0,
             seen: vec![false; keys.len()],
             keys,
         }
@@ -156,6 +263,92 @@ impl Report {
         for f in findings {
             // `ALL` lists the ids in declaration order, so the discriminant is the index.
             self.counts[f.id as usize] += 1;
+            self.levels.add(f.level);
+        }
+    }
+
+    /// Counts an item and its findings (always), and lists it within `limits`.
+    pub(crate) fn record(&mut self, mut item: ItemReport, limits: &ReportLimits) {
+        if self.listed() >= limits.max_items {
+            self.record_unlisted(item.signal, &item.findings);
+            return;
+        }
+        self.count(&item.findings);
+        self.validated.add(item.signal);
+        if item.findings.len() > limits.max_findings_per_item {
+            // Keep the most severe, in their original order otherwise.
+            item.findings.sort_by_key(|f| std::cmp::Reverse(f.level));
+            let cut = item.findings.len() - limits.max_findings_per_item;
+            item.findings.truncate(limits.max_findings_per_item);
+            item.findings_not_listed = cut;
+            self.findings_not_listed += cut;
+        }
+        match item.signal {
+            ItemSignal::Span => self.spans.push(item),
+            ItemSignal::Log => self.logs.push(item),
+            ItemSignal::Metric => self.metrics.push(item),
+        }
+    }
+
+    /// Counts an item that is past the listing limit.
+    pub(crate) fn record_unlisted(&mut self, signal: ItemSignal, findings: &[Finding]) {
+        self.count(findings);
+        self.validated.add(signal);
+        self.not_listed.add(signal);
+        self.findings_not_listed += findings.len();
+    }
+
+    /// Items listed one by one.
+    pub fn listed(&self) -> usize {
+        self.spans.len() + self.logs.len() + self.metrics.len()
+    }
+
+    /// Items validated, per signal (listed or not).
+    pub fn validated(&self) -> ItemCounts {
+        self.validated
+    }
+
+    /// Items validated and counted but not listed (past [`ReportLimits::max_items`]).
+    pub fn not_listed(&self) -> ItemCounts {
+        self.not_listed
+    }
+
+    /// Findings counted but not listed (on items not listed, or past
+    /// [`ReportLimits::max_findings_per_item`]).
+    pub fn findings_not_listed(&self) -> usize {
+        self.findings_not_listed
+    }
+
+    /// Adds another report on the same registry (e.g. of another shard of a stream), listing
+    /// its items within `limits`; counts and coverage add up.
+    pub fn merge(&mut self, other: Report, limits: &ReportLimits) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        for (a, b) in self.seen.iter_mut().zip(&other.seen) {
+            *a |= b;
+        }
+        self.levels.merge(&other.levels);
+        self.validated.merge(&other.validated);
+        self.not_listed.merge(&other.not_listed);
+        self.findings_not_listed += other.findings_not_listed;
+        self.input_errors.extend(other.input_errors);
+        for item in other
+            .spans
+            .into_iter()
+            .chain(other.logs)
+            .chain(other.metrics)
+        {
+            if self.listed() >= limits.max_items {
+                self.not_listed.add(item.signal);
+                self.findings_not_listed += item.findings.len();
+            } else {
+                match item.signal {
+                    ItemSignal::Span => self.spans.push(item),
+                    ItemSignal::Log => self.logs.push(item),
+                    ItemSignal::Metric => self.metrics.push(item),
+                }
+            }
         }
     }
 
@@ -179,27 +372,21 @@ impl Report {
             .collect()
     }
 
-    /// Number of findings per level.
+    /// Number of findings per level: complete, listed or not.
     pub fn level_counts(&self) -> LevelCounts {
-        let mut c = LevelCounts::default();
-        for f in self.findings() {
-            match f.level {
-                Level::Violation => c.violation += 1,
-                Level::Improvement => c.improvement += 1,
-                Level::Information => c.information += 1,
-            }
-        }
-        c
+        self.levels
     }
 
-    /// Whether any finding is a violation.
+    /// Whether any finding is a violation (listed or not).
     pub fn has_violations(&self) -> bool {
-        self.findings().any(|f| f.level == Level::Violation)
+        self.levels.violation > 0
     }
 
-    /// Whether any finding is at `level` or above.
+    /// Whether any finding is at `level` or above (listed or not).
     pub fn has_at_least(&self, level: Level) -> bool {
-        self.findings().any(|f| f.level >= level)
+        [Level::Violation, Level::Improvement, Level::Information]
+            .into_iter()
+            .any(|l| l >= level && self.levels.get(l) > 0)
     }
 
     /// Which registry attributes were seen.
@@ -218,9 +405,9 @@ impl Report {
         }
     }
 
-    /// The report as text (see [`text`]).
+    /// The report as text with the default [`TextOptions`] (see [`text`]).
     pub fn to_text(&self) -> String {
-        text::render(self)
+        text::render(self, &TextOptions::default())
     }
 
     /// The report as pretty JSON (see [`json`]).
@@ -231,5 +418,33 @@ impl Report {
     /// The report as JUnit XML (see [`junit`]).
     pub fn to_junit(&self) -> String {
         junit::render(self)
+    }
+
+    /// Writes the text report to `out` as it is produced (see [`text`]).
+    pub fn write_text(
+        &self,
+        out: &mut dyn std::io::Write,
+        options: &TextOptions,
+    ) -> std::io::Result<()> {
+        text::write(self, out, options)
+    }
+
+    /// Writes the pretty JSON report to `out` as it is produced (see [`json`]).
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        json::write(self, out, None)
+    }
+
+    /// Writes the JUnit XML report to `out` as it is produced (see [`junit`]).
+    pub fn write_junit(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        junit::write(self, out)
+    }
+}
+
+/// `{report}` prints the text report with the default [`TextOptions`].
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = Vec::new();
+        text::write(self, &mut buf, &TextOptions::default()).map_err(|_| std::fmt::Error)?;
+        f.write_str(&String::from_utf8_lossy(&buf))
     }
 }

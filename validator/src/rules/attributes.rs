@@ -11,7 +11,7 @@ use super::legacy;
 use crate::compiled::{AttrId, DefInfo};
 use crate::finding::{Finding, FindingId, Level};
 use crate::telemetry::Value;
-use crate::text::Text;
+use crate::text::{Text, clip};
 
 /// Whether a value has the registry type.
 pub(crate) fn type_matches(ty: PrimitiveType, value: &Value) -> bool {
@@ -27,6 +27,22 @@ pub(crate) fn type_matches(ty: PrimitiveType, value: &Value) -> bool {
         PrimitiveType::DoubleArray => matches!(value, Value::F64Array(_)) || empty_array,
         PrimitiveType::BooleanArray => matches!(value, Value::BoolArray(_)) || empty_array,
     }
+}
+
+/// Keys and names longer than this get no "did you mean" (no registry name is near that
+/// long, and edit distance on megabytes of text costs seconds).
+const MAX_SUGGEST_LEN: usize = 128;
+
+/// "Did you mean": the closest of `candidates`, skipped for input longer than
+/// [`MAX_SUGGEST_LEN`] bytes (the cost is then bounded by the registry, not the telemetry).
+pub(crate) fn suggest<'c>(
+    input: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
+    if input.len() > MAX_SUGGEST_LEN {
+        return None;
+    }
+    genai_registry::suggest::did_you_mean(input, candidates)
 }
 
 /// A short rendering of a value for messages.
@@ -183,20 +199,22 @@ impl Checker<'_> {
         let Some(ns) = self.c.namespace_of(key) else {
             return;
         };
-        let candidates = self
-            .c
-            .attrs
-            .iter()
-            .map(|a| a.key)
-            .filter(|k| k.starts_with(ns));
-        let hint = match genai_registry::suggest::did_you_mean(key, candidates) {
+        let hint = match suggest(
+            key,
+            self.c
+                .attrs
+                .iter()
+                .map(|a| a.key)
+                .filter(|k| k.starts_with(ns)),
+        ) {
             Some(s) => format!("; did you mean `{s}`?"),
             None => String::new(),
         };
+        let key = clip(key);
         out.push(Finding::new(
             FindingId::UnknownAttribute,
             Level::Violation,
-            Some(Arc::from(key)),
+            Some(Arc::from(&*key)),
             format!(
                 "`{key}` is under the registry namespace `{ns}` but the registry does not define \
                  it{hint}"

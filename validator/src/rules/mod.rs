@@ -14,8 +14,15 @@ pub(crate) mod metric;
 pub(crate) mod requirements;
 pub(crate) mod span;
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
+
 use crate::compiled::{AttrId, Compiled};
+use crate::finding::{Finding, FindingId, Level};
 use crate::options::Options;
+use crate::text::clip;
+use attributes::short;
 
 /// Rule context: the compiled registry, the options, and reusable scratch space.
 pub(crate) struct Checker<'a> {
@@ -25,6 +32,9 @@ pub(crate) struct Checker<'a> {
     bits: Vec<u64>,
     /// Attribute ids of the current item, in attribute order.
     pub ids: Vec<Option<AttrId>>,
+    /// Set by [`Checker::resolve`] when a key may occur twice (a registry key seen again, or
+    /// several keys the registry does not define): [`Checker::duplicates`] then looks closer.
+    maybe_duplicate: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -34,6 +44,7 @@ impl<'a> Checker<'a> {
             o,
             bits: vec![0; c.attrs.len().div_ceil(64)],
             ids: Vec::with_capacity(32),
+            maybe_duplicate: false,
         }
     }
 
@@ -50,13 +61,54 @@ impl<'a> Checker<'a> {
     /// Resolves the keys of `attrs` into [`Checker::ids`], marks them present and seen.
     pub(crate) fn resolve(&mut self, attrs: &crate::telemetry::Attributes, seen: &mut [bool]) {
         self.ids.clear();
+        let mut undefined = 0usize;
+        let mut again = false;
         for (k, _) in attrs.iter() {
             let id = self.c.attr_id(k.as_str());
             if let Some(id) = id {
+                again |= self.has(id);
                 self.set(id);
                 seen[id as usize] = true;
+            } else {
+                undefined += 1;
             }
             self.ids.push(id);
+        }
+        self.maybe_duplicate = again || undefined > 1;
+    }
+
+    /// `duplicate_attribute`: a key set twice with different values (once per key). Cheap
+    /// unless [`Checker::resolve`] saw a possible repeat.
+    pub(crate) fn duplicates(&self, attrs: &crate::telemetry::Attributes, out: &mut Vec<Finding>) {
+        if !self.maybe_duplicate {
+            return;
+        }
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(attrs.0.len());
+        let mut reported: Vec<usize> = Vec::new();
+        for (i, (k, v)) in attrs.0.iter().enumerate() {
+            match first.entry(k.as_str()) {
+                Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+                Entry::Occupied(e) => {
+                    let j = *e.get();
+                    if attrs.0[j].1 != *v && !reported.contains(&j) {
+                        reported.push(j);
+                        let key = clip(k.as_str());
+                        out.push(Finding::new(
+                            FindingId::DuplicateAttribute,
+                            Level::Violation,
+                            Some(Arc::from(&*key)),
+                            format!(
+                                "`{key}` is set more than once with different values ({} and {}); \
+                                 which one a backend keeps is undefined, set it once",
+                                short(&attrs.0[j].1),
+                                short(v)
+                            ),
+                        ));
+                    }
+                }
+            }
         }
     }
 

@@ -8,6 +8,7 @@ use super::legacy;
 use crate::compiled::{DefId, Segment};
 use crate::finding::{Finding, FindingId, Level};
 use crate::telemetry::{Attributes, Span, Value};
+use crate::text::clip;
 
 /// The outcome of matching a span.
 pub(crate) struct Match {
@@ -29,6 +30,7 @@ impl Checker<'_> {
         for (i, (k, v)) in span.attributes.iter().enumerate() {
             self.attribute(k.as_str(), v, self.ids[i], def, out);
         }
+        self.duplicates(&span.attributes, out);
         match (&m, def) {
             (Some(m), Some(def)) => {
                 self.requirements(def, Some(span.status.is_error()), out);
@@ -55,8 +57,11 @@ impl Checker<'_> {
                         Level::Improvement,
                         None,
                         format!(
-                            "span name `{}` does not follow {} of `{}`; expected `{expected}`",
-                            span.name, def.names_text, def.id
+                            "span name `{}` does not follow {} of `{}`; expected `{}`",
+                            clip(&span.name),
+                            def.names_text,
+                            def.id,
+                            clip(&expected)
                         ),
                     ));
                 }
@@ -76,13 +81,16 @@ impl Checker<'_> {
                             "span `{}` carries GenAI attributes but no `gen_ai.operation.name`, so \
                              it matches no span definition; set it (e.g. `chat`, `invoke_agent`, \
                              `execute_tool`)",
-                            span.name
+                            clip(&span.name)
                         ),
                     ));
                 }
             }
         }
         self.clear();
+        if !span.events.is_empty() {
+            self.span_events(&span.events, seen, out);
+        }
         m.map(|m| m.def)
     }
 
