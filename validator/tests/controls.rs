@@ -24,6 +24,13 @@ fn agent(id: u64) -> genai_validator::telemetry::Span {
     )
 }
 
+fn spans_of(spans: Vec<genai_validator::telemetry::Span>) -> Telemetry {
+    Telemetry {
+        spans,
+        ..Telemetry::default()
+    }
+}
+
 #[test]
 fn repeated_findings_fold_into_one_line_with_a_count() {
     let t = Telemetry {
@@ -50,14 +57,14 @@ fn repeated_findings_fold_into_one_line_with_a_count() {
     let verbose = genai_validator::report::text::render(&report, &TextOptions::verbose());
     assert!(verbose.contains("conditionally_required_attribute_not_present `gen_ai.conversation.id` · span.gen_ai.invoke_agent.internal · 5 spans"), "{verbose}");
     // Violations come before improvements.
-    let broken = validator().validate(&vec![span_in(
+    let broken = validator().validate(&spans_of(vec![span_in(
         1,
         9,
         None,
         "chat x",
         SpanKind::Client,
         &[("gen_ai.operation.name", s("chat"))],
-    )]);
+    )]));
     let text = broken.to_text();
     let v = text.find("\nviolations:").expect("violations section");
     let i = text.find("\nimprovements:").expect("improvements section");
@@ -75,7 +82,7 @@ fn repeated_findings_fold_into_one_line_with_a_count() {
 
 #[test]
 fn display_prints_the_text_report() {
-    let report = validator().validate(&vec![agent(1)]);
+    let report = validator().validate(&spans_of(vec![agent(1)]));
     assert_eq!(format!("{report}"), report.to_text());
     assert!(format!("{report}").starts_with("Conformance report against"));
 }
@@ -109,7 +116,7 @@ fn finding_ids_can_be_ignored_or_relevelled() {
             .ignore(FindingId::ConditionallyRequiredAttributeNotPresent),
         ..Options::default()
     });
-    assert_eq!(v.validate(&spans).level_counts().information, 0);
+    assert_eq!(v.validate(&spans_of(spans)).level_counts().information, 0);
 }
 
 #[test]

@@ -214,10 +214,14 @@ fn write_folds(out: &mut dyn Write, report: &Report, options: &TextOptions) -> i
             continue;
         }
         let list = &groups[slot];
+        let heading = match level {
+            Level::Violation => "violations",
+            Level::Improvement => "improvements",
+            Level::Information => "information",
+        };
         write!(
             out,
-            "\n{}: {n} ({})",
-            level_word(*level, n).split_once(' ').map_or("", |x| x.1),
+            "\n{heading}: {n} ({})",
             plural(list.len(), "kind", "kinds")
         )?;
         if partial {

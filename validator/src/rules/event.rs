@@ -41,9 +41,11 @@ impl Checker<'_> {
         )
     }
 
-    /// Checks the events of a span against their event definitions (a content event in
-    /// `EVENT_ONLY` mode is checked for leaks like the log record it stands for). Events of
-    /// other names are left alone. Findings are added to the span's, naming the event.
+    /// Checks the events of a span against their event definitions: each attribute (types,
+    /// enums, content leaks and content schemas, unknown keys, duplicates), as for the log
+    /// record it stands for (a content event in `EVENT_ONLY` mode); requirements stay the
+    /// span's. Events outside the registry's namespaces are left alone. Findings are added to
+    /// the span's, naming the event.
     pub(crate) fn span_events(
         &mut self,
         events: &[Event],
@@ -88,8 +90,10 @@ impl Checker<'_> {
         match (def, name) {
             (Some(def), name) => {
                 let name = clip(name.unwrap_or(""));
-                self.requirements(def, None, out);
+                // A span event's requirements are its span's (the span carries the operation's
+                // attributes); only a log record is checked for them.
                 if let Carrier::Log { body, in_trace } = carrier {
+                    self.requirements(def, None, out);
                     if !def.body_fields.is_empty() {
                         let body = body.and_then(Value::as_kvlist);
                         for field in &def.body_fields {
