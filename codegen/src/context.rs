@@ -39,6 +39,8 @@ pub struct Context {
     pub events: Vec<SignalCtx>,
     /// Metrics, sorted by id.
     pub metrics: Vec<SignalCtx>,
+    /// Typed builders of every span, metric and event (see [`crate::builders`]).
+    pub builders: crate::builders::BuildersCtx,
 }
 
 /// Registry identity.
@@ -264,7 +266,15 @@ impl Context {
                 .claim(&const_name, &g.id)?;
             list.push(signal_ctx(g, const_name));
         }
+        let builders = crate::builders::BuildersCtx::new(
+            &spans,
+            &metrics,
+            &events,
+            &attributes,
+            &opts.crate_path,
+        )?;
         Ok(Self {
+            builders,
             registry: RegistryInfo {
                 name: registry.name.clone().unwrap_or_default(),
                 schema_url: registry.schema_url.clone().unwrap_or_default(),

@@ -24,6 +24,7 @@
 //! the context: see [`context::Context`].
 #![deny(missing_docs)]
 
+pub mod builders;
 pub mod context;
 pub mod diff;
 pub mod filters;
@@ -52,6 +53,10 @@ const CRATE_TEMPLATES: &[(&str, &str)] = &[
     (
         "attribute.rs.j2",
         include_str!("../templates/semconv/attribute.rs.j2"),
+    ),
+    (
+        "builder.rs.j2",
+        include_str!("../templates/semconv/builder.rs.j2"),
     ),
     (
         "enums.rs.j2",
