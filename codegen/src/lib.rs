@@ -408,7 +408,7 @@ impl Builder {
         );
         paths.extend(self.registry.iter().cloned());
         paths.extend(self.dependencies.iter().map(|(_, p)| p.clone()));
-        for dir in &self.templates {
+        if let Some(dir) = &self.templates {
             collect_files(dir, &mut paths);
             paths.push(dir.clone());
         }
