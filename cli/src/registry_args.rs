@@ -14,25 +14,14 @@ pub struct RegistryArgs {
     pub registry: Option<PathBuf>,
     /// Use a local directory for a dependency, by its schema URL or registry_path:
     /// `--dependency https://opentelemetry.io/schemas/1.43.0=../core/model`.
-    #[arg(long = "dependency", value_name = "URL=DIR", value_parser = parse_dependency)]
+    #[arg(long = "dependency", value_name = "URL=DIR", value_parser = genai_registry::parse_dependency)]
     pub dependencies: Vec<(String, PathBuf)>,
-}
-
-fn parse_dependency(s: &str) -> Result<(String, PathBuf), String> {
-    match s.rsplit_once('=') {
-        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_string(), PathBuf::from(v))),
-        _ => Err(format!("expected URL=DIR, got `{s}`")),
-    }
 }
 
 impl RegistryArgs {
     /// A loader configured from the arguments.
     pub fn loader(&self) -> RegistryLoader {
-        self.dependencies
-            .iter()
-            .fold(RegistryLoader::new(), |l, (k, p)| {
-                l.dependency(k.clone(), p.clone())
-            })
+        RegistryLoader::new().dependencies(self.dependencies.iter().cloned())
     }
 
     /// Loads the chosen registry (with or without the JSON Schema check).

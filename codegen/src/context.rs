@@ -201,7 +201,7 @@ pub struct SignalCtx {
     pub span_type: Option<String>,
     /// Variant of `descriptor::SpanKind` (spans).
     pub span_kind: Option<String>,
-    /// Name pattern, from the first code span of the naming note (spans).
+    /// Name pattern: the registry's primary span-name template alternative (spans).
     pub name_pattern: Option<String>,
     /// Naming note (spans).
     pub span_name: Option<String>,
@@ -253,7 +253,7 @@ impl Context {
         let mut metrics = Vec::new();
         let mut signal_names: BTreeMap<&str, Names> = BTreeMap::new();
         for g in registry.groups.iter().filter(|g| local(&g.provenance)) {
-            let (list, module, prefix) = match g.kind {
+            let (list, module, prefix) = match g.kind() {
                 GroupKind::Span => (&mut spans, "span", "span."),
                 GroupKind::Event => (&mut events, "event", "event."),
                 GroupKind::Metric => (&mut metrics, "metric", "metric."),
@@ -494,16 +494,6 @@ fn attribute_ctx(a: &Attribute, const_name: String, e: Option<&EnumCtx>) -> Attr
     }
 }
 
-/// The first code span of a naming note that holds a `{placeholder}` (else the first one).
-fn name_pattern(note: &str) -> Option<String> {
-    let spans: Vec<&str> = note.split('`').skip(1).step_by(2).collect();
-    spans
-        .iter()
-        .find(|s| s.contains('{'))
-        .or(spans.first())
-        .map(|s| s.to_string())
-}
-
 fn f64_literal(v: f64) -> String {
     let s = format!("{v:?}");
     if s.contains(['.', 'e', 'E']) || !v.is_finite() {
@@ -535,6 +525,8 @@ fn signal_ctx(g: &Group, const_name: String) -> SignalCtx {
             }
         })
         .collect();
+    let span = g.as_span();
+    let metric = g.as_metric();
     SignalCtx {
         id: g.id.clone(),
         const_name,
@@ -544,13 +536,17 @@ fn signal_ctx(g: &Group, const_name: String) -> SignalCtx {
         stability_variant: g.stability.map(stability_variant),
         deprecated: g.deprecated.as_ref().map(|d| deprecated_ctx(d).message),
         refines: g.refines.clone(),
-        span_type: g.span_type.clone(),
-        span_kind: g.span_kind.map(|k: SpanKind| pascal_case(k.as_str())),
-        name_pattern: g.span_name.as_deref().and_then(name_pattern),
-        span_name: g.span_name.clone(),
-        event_name: g.event_name.clone(),
-        metric_name: g.metric_name.clone(),
-        instrument: g.instrument.map(|i| {
+        span_type: span.and_then(|s| s.span_type.clone()),
+        span_kind: span
+            .and_then(|s| s.kind)
+            .map(|k: SpanKind| pascal_case(k.as_str())),
+        name_pattern: span
+            .and_then(|s| s.facts.name.as_ref()?.primary())
+            .map(|p| p.text.clone()),
+        span_name: span.and_then(|s| s.name.clone()),
+        event_name: g.as_event().and_then(|e| e.name.clone()),
+        metric_name: metric.and_then(|m| m.name.clone()),
+        instrument: metric.and_then(|m| m.instrument).map(|i| {
             match i {
                 Instrument::Counter => "Counter",
                 Instrument::UpDownCounter => "UpDownCounter",
@@ -559,10 +555,9 @@ fn signal_ctx(g: &Group, const_name: String) -> SignalCtx {
             }
             .to_string()
         }),
-        unit: g.unit.clone(),
-        bucket_boundaries: g
-            .bucket_boundaries
-            .as_ref()
+        unit: metric.and_then(|m| m.unit.clone()),
+        bucket_boundaries: metric
+            .and_then(|m| m.bucket_boundaries.as_ref())
             .map(|b| b.iter().copied().map(f64_literal).collect()),
         attributes,
     }
@@ -577,10 +572,6 @@ mod tests {
         assert_eq!(enum_name("gen_ai.operation.name"), "OperationName");
         assert_eq!(enum_name("mcp.method.name"), "McpMethodName");
         assert_eq!(rust_type_name("1x".into()), "V1x");
-        assert_eq!(
-            name_pattern("Name the span `{gen_ai.operation.name} {gen_ai.request.model}`."),
-            Some("{gen_ai.operation.name} {gen_ai.request.model}".into())
-        );
         assert_eq!(f64_literal(1.0), "1.0");
         assert_eq!(f64_literal(0.01), "0.01");
         assert_eq!(f64_literal(1e-7), "1e-7");

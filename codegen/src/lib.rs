@@ -26,13 +26,14 @@
 
 pub mod builders;
 pub mod context;
-pub mod diff;
+/// The registry diff, now in [`genai_registry::diff`] (re-exported for existing callers).
+pub use genai_registry::diff;
 pub mod filters;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use genai_registry::{Diagnostics, RegistryLoader, ResolvedRegistry};
+use genai_registry::{Diagnostics, Loaded, RegistryLoader, ResolvedRegistry};
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value};
 
@@ -270,12 +271,12 @@ impl Builder {
 
     /// Loads the registry.
     pub fn load(&self) -> Result<ResolvedRegistry, CodegenError> {
-        let loader = self
-            .dependencies
-            .iter()
-            .fold(RegistryLoader::new(), |l, (k, p)| {
-                l.dependency(k.clone(), p.clone())
-            });
+        self.load_with_sources().map(|l| l.registry)
+    }
+
+    /// Loads the registry, with the list of files it was read from.
+    fn load_with_sources(&self) -> Result<Loaded, CodegenError> {
+        let loader = RegistryLoader::new().dependencies(self.dependencies.iter().cloned());
         let (loaded, name) = match &self.registry {
             Some(dir) => (loader.load_dir(dir), dir.display().to_string()),
             None => (
@@ -283,12 +284,10 @@ impl Builder {
                 "(embedded GenAI registry)".to_string(),
             ),
         };
-        loaded
-            .map(|l| l.registry)
-            .map_err(|diagnostics| CodegenError::Registry {
-                registry: name,
-                diagnostics,
-            })
+        loaded.map_err(|diagnostics| CodegenError::Registry {
+            registry: name,
+            diagnostics,
+        })
     }
 
     /// Renders every file in memory (crate files; the key table too when
@@ -361,8 +360,10 @@ impl Builder {
     pub fn generate(&self) -> Result<Vec<PathBuf>, CodegenError> {
         let in_build_script =
             std::env::var_os("CARGO").is_some() && std::env::var_os("OUT_DIR").is_some();
+        let loaded = self.load_with_sources();
         if in_build_script {
-            for path in self.watched_paths() {
+            let sources = loaded.as_ref().map_or(&[][..], |l| l.sources.as_slice());
+            for path in self.watched_paths(sources) {
                 println!("cargo:rerun-if-changed={}", path.display());
             }
         }
@@ -372,7 +373,7 @@ impl Builder {
                 .map(PathBuf::from)
                 .ok_or(CodegenError::NoOutDir)?,
         };
-        let files = self.render()?;
+        let files = self.render_registry(&loaded?.registry)?;
         let mut written = Vec::new();
         for f in files {
             let dir = match f.target {
@@ -400,19 +401,21 @@ impl Builder {
         Ok(written)
     }
 
-    /// Registry and template files a build script must watch (directories included, so that
-    /// added files are noticed).
-    fn watched_paths(&self) -> Vec<PathBuf> {
-        let mut paths = Vec::new();
-        let mut dirs: Vec<PathBuf> = self.registry.iter().cloned().collect();
-        dirs.extend(self.dependencies.iter().map(|(_, p)| p.clone()));
-        if let Some(root) = &self.registry {
-            dirs.extend(manifest_dependency_dirs(root));
-        }
-        dirs.extend(self.templates.iter().cloned());
-        for dir in dirs {
-            collect_files(&dir, &mut paths);
-            paths.push(dir);
+    /// Registry and template files a build script must watch: every file the loader read
+    /// (dependencies included) and the directories holding them (so that added files are
+    /// noticed), the registry and dependency directories given, and the templates.
+    fn watched_paths(&self, sources: &[PathBuf]) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = sources.to_vec();
+        paths.extend(
+            sources
+                .iter()
+                .filter_map(|p| p.parent().map(Path::to_path_buf)),
+        );
+        paths.extend(self.registry.iter().cloned());
+        paths.extend(self.dependencies.iter().map(|(_, p)| p.clone()));
+        if let Some(dir) = &self.templates {
+            collect_files(dir, &mut paths);
+            paths.push(dir.clone());
         }
         paths.sort();
         paths.dedup();
@@ -543,27 +546,6 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
-}
-
-/// Local dependency directories named by `manifest.yaml` (`registry_path:`), resolved the way
-/// the loader does (relative to the working directory, the registry, or its parent).
-fn manifest_dependency_dirs(root: &Path) -> Vec<PathBuf> {
-    let Ok(text) = std::fs::read_to_string(root.join("manifest.yaml")) else {
-        return Vec::new();
-    };
-    text.lines()
-        .filter_map(|l| {
-            l.trim()
-                .trim_start_matches("- ")
-                .strip_prefix("registry_path:")
-        })
-        .map(|v| PathBuf::from(v.trim().trim_matches(['"', '\''])))
-        .filter_map(|rel| {
-            let mut candidates = vec![rel.clone(), root.join(&rel)];
-            candidates.extend(root.parent().map(|p| p.join(&rel)));
-            candidates.into_iter().find(|c| c.is_dir())
-        })
-        .collect()
 }
 
 fn run_rustfmt(paths: &[PathBuf]) {

@@ -1,6 +1,7 @@
 //! Reading registry files (both formats) and manifests into the written model, collecting every
 //! problem with its location.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -51,7 +52,8 @@ pub struct LoadedRegistry {
 /// Reads every `*.yaml`/`*.yml` file under `dir` (sorted, hidden directories skipped).
 pub fn read_dir(dir: &Path, errors: &mut Vec<RegistryError>) -> Vec<(PathBuf, String)> {
     let mut paths = Vec::new();
-    collect_paths(dir, &mut paths, errors);
+    let mut visited = HashSet::new();
+    collect_paths(dir, &mut paths, errors, &mut visited);
     paths.sort();
     let mut out = Vec::with_capacity(paths.len());
     for p in paths {
@@ -81,7 +83,25 @@ fn file_error(path: &Path, message: String) -> RegistryError {
     .with_help("check that the file exists, is readable and is UTF-8 text")
 }
 
-fn collect_paths(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<RegistryError>) {
+/// Collects the YAML files below `dir`. A directory is entered once, by its canonical path, so
+/// symlinks back up the tree (`a -> .`) are not followed around in circles.
+fn collect_paths(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    errors: &mut Vec<RegistryError>,
+    visited: &mut HashSet<PathBuf>,
+) {
+    match std::fs::canonicalize(dir) {
+        Ok(canonical) => {
+            if !visited.insert(canonical) {
+                return;
+            }
+        }
+        Err(e) => {
+            errors.push(file_error(dir, format!("cannot read directory: {e}")));
+            return;
+        }
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -97,7 +117,7 @@ fn collect_paths(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<RegistryEr
             continue;
         }
         if path.is_dir() {
-            collect_paths(&path, out, errors);
+            collect_paths(&path, out, errors, visited);
         } else if name.ends_with(".yaml") || name.ends_with(".yml") {
             out.push(path);
         }

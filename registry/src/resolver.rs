@@ -6,9 +6,12 @@ use std::path::Path;
 
 use crate::diagnostic::{ErrorKind, RegistryError};
 use crate::loader::{FileContent, LoadedFile, LoadedRegistry};
-use crate::model::common::{Deprecated, RequirementLevel, Stability};
+use crate::model::common::{
+    Deprecated, Instrument, RequirementLevel, SignalRequirementLevel, SpanKind, Stability,
+};
 use crate::model::resolved::{
-    Attribute, Group, GroupAttribute, GroupKind, Provenance, ResolvedRegistry,
+    Attribute, EntitySignal, EventSignal, Group, GroupAttribute, GroupKind, MetricSignal,
+    Provenance, ResolvedRegistry, Signal, SpanSignal,
 };
 use crate::model::spec::{AttributeRefV2, AttributeV1, GroupType, RefinementV2, Visibility};
 use crate::source::Location;
@@ -80,7 +83,7 @@ enum Item {
 /// A group or signal of either format, before resolution.
 #[derive(Debug)]
 struct RawGroup {
-    meta: Group,
+    meta: Meta,
     loc: Location,
     internal: bool,
     parent: Option<(String, Location, bool)>,
@@ -125,8 +128,108 @@ fn relative(root: Option<&Path>, file: &LoadedFile) -> String {
         .replace('\\', "/")
 }
 
-fn empty_group(id: String, kind: GroupKind, provenance: Provenance) -> Group {
-    Group {
+/// The fields of a group or signal while it is being resolved, whatever its kind (files set
+/// them one by one, refinements inherit them one by one); [`Meta::into_group`] keeps only
+/// those of its kind.
+#[derive(Debug, Clone)]
+struct Meta {
+    id: String,
+    kind: GroupKind,
+    refines: Option<String>,
+    brief: String,
+    note: Option<String>,
+    stability: Option<Stability>,
+    deprecated: Option<Deprecated>,
+    requirement_level: Option<SignalRequirementLevel>,
+    span_type: Option<String>,
+    span_kind: Option<SpanKind>,
+    span_name: Option<String>,
+    event_name: Option<String>,
+    body: Option<serde_json::Value>,
+    metric_name: Option<String>,
+    instrument: Option<Instrument>,
+    unit: Option<String>,
+    bucket_boundaries: Option<Vec<f64>>,
+    entity_type: Option<String>,
+    annotations: Option<serde_json::Value>,
+    provenance: Provenance,
+}
+
+impl Meta {
+    fn from_group(g: &Group) -> Self {
+        let mut m = empty_group(g.id.clone(), g.kind(), g.provenance.clone());
+        m.refines = g.refines.clone();
+        m.brief = g.brief.clone();
+        m.note = g.note.clone();
+        m.stability = g.stability;
+        m.deprecated = g.deprecated.clone();
+        m.annotations = g.annotations.clone();
+        m.requirement_level = g.signal.requirement_level();
+        match &g.signal {
+            Signal::Span(s) => {
+                m.span_type = s.span_type.clone();
+                m.span_kind = s.kind;
+                m.span_name = s.name.clone();
+            }
+            Signal::Event(e) => {
+                m.event_name = e.name.clone();
+                m.body = e.body.clone();
+            }
+            Signal::Metric(x) => {
+                m.metric_name = x.name.clone();
+                m.instrument = x.instrument;
+                m.unit = x.unit.clone();
+                m.bucket_boundaries = x.bucket_boundaries.clone();
+            }
+            Signal::Entity(e) => m.entity_type = e.entity_type.clone(),
+            _ => {}
+        }
+        m
+    }
+
+    fn into_group(self, attributes: Vec<GroupAttribute>) -> Group {
+        let requirement_level = self.requirement_level;
+        let signal = match self.kind {
+            GroupKind::Span => Signal::Span(SpanSignal {
+                requirement_level,
+                span_type: self.span_type,
+                kind: self.span_kind,
+                name: self.span_name,
+                facts: Default::default(),
+            }),
+            GroupKind::Event => Signal::Event(EventSignal {
+                requirement_level,
+                name: self.event_name,
+                body: self.body,
+            }),
+            GroupKind::Metric => Signal::Metric(MetricSignal {
+                requirement_level,
+                name: self.metric_name,
+                instrument: self.instrument,
+                unit: self.unit,
+                bucket_boundaries: self.bucket_boundaries,
+            }),
+            GroupKind::Entity => Signal::Entity(EntitySignal {
+                requirement_level,
+                entity_type: self.entity_type,
+            }),
+            other => Signal::empty(other),
+        };
+        let mut g = Group::new(self.id, self.kind, self.provenance);
+        g.refines = self.refines;
+        g.brief = self.brief;
+        g.note = self.note;
+        g.stability = self.stability;
+        g.deprecated = self.deprecated;
+        g.annotations = self.annotations;
+        g.attributes = attributes;
+        g.signal = signal;
+        g
+    }
+}
+
+fn empty_group(id: String, kind: GroupKind, provenance: Provenance) -> Meta {
+    Meta {
         id,
         kind,
         refines: None,
@@ -146,7 +249,6 @@ fn empty_group(id: String, kind: GroupKind, provenance: Provenance) -> Group {
         bucket_boundaries: None,
         entity_type: None,
         annotations: None,
-        attributes: Vec::new(),
         provenance,
     }
 }
@@ -863,6 +965,7 @@ impl Resolver<'_> {
                         deprecated: None,
                         annotations: None,
                         role: None,
+                        condition: None,
                     };
                     ov.apply(&mut ga);
                     result.insert(key, ga);
@@ -897,7 +1000,7 @@ impl Resolver<'_> {
         let base = match self.groups.get(parent) {
             Some(p) => p.meta.clone(),
             None => match self.dependency_group(parent) {
-                Some(g) => g.clone(),
+                Some(g) => Meta::from_group(g),
                 None => return,
             },
         };
@@ -948,9 +1051,7 @@ impl Resolver<'_> {
             if raw.internal {
                 continue;
             }
-            let mut g = raw.meta;
-            g.attributes = attrs.into_values().collect();
-            groups.push(g);
+            groups.push(raw.meta.into_group(attrs.into_values().collect()));
         }
         let mut imported = HashSet::new();
         for pattern in &imports {

@@ -23,6 +23,31 @@ use crate::source::{Location, Pos, SourceFile};
 
 /// Maximum nesting depth accepted in a registry file.
 const MAX_DEPTH: usize = 128;
+/// Maximum number of nodes a file may hold once its aliases are expanded (aliases are copied,
+/// so without a bound a few hundred bytes of nested aliases, a "billion laughs", would expand
+/// to billions of nodes). The largest upstream registry file has a few tens of thousands.
+pub const MAX_NODES: usize = 1_000_000;
+/// Maximum number of scalar bytes that alias expansion may add to a file.
+pub const MAX_ALIAS_BYTES: usize = 64 << 20;
+
+/// Nodes and scalar bytes in a tree.
+fn weight(n: &Node) -> (usize, usize) {
+    match &n.kind {
+        NodeKind::Scalar { text, .. } => (1, text.len()),
+        NodeKind::Seq(items) => items.iter().fold((1, 0), |(c, b), i| {
+            let (ic, ib) = weight(i);
+            (c.saturating_add(ic), b.saturating_add(ib))
+        }),
+        NodeKind::Map(entries) => entries.iter().fold((1, 0), |(c, b), (k, v)| {
+            let (kc, kb) = weight(k);
+            let (vc, vb) = weight(v);
+            (
+                c.saturating_add(kc).saturating_add(vc),
+                b.saturating_add(kb).saturating_add(vb),
+            )
+        }),
+    }
+}
 
 /// A YAML node with its location.
 #[derive(Debug, Clone)]
@@ -67,41 +92,72 @@ fn pos(m: granit_parser::Marker) -> Pos {
     }
 }
 
-/// Parses YAML text into a located tree (first document only; an empty document is `None`).
+/// Parses YAML text into a located tree (an empty document is `None`). A registry file holds
+/// one document: a second one is an error, as is alias expansion beyond [`MAX_NODES`] nodes or
+/// [`MAX_ALIAS_BYTES`] bytes.
 pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<(Node, Option<Node>, usize)> = Vec::new();
-    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    // Anchored nodes with their weight (nodes, scalar bytes).
+    let mut anchors: Vec<(usize, Node, (usize, usize))> = Vec::new();
     let mut root: Option<Node> = None;
+    let mut documents = 0usize;
+    let mut nodes = 0usize;
+    let mut alias_bytes = 0usize;
     while let Some(item) = parser.next_event() {
         let (event, span): (Event<'_>, Span) = item.map_err(|e| SyntaxError {
             message: e.info().to_string(),
             pos: pos(*e.marker()),
         })?;
         let (start, end) = (pos(span.start), pos(span.end));
+        let fresh = matches!(
+            event,
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..)
+        );
         let done: Option<(Node, usize)> = match event {
-            Event::StreamStart | Event::DocumentStart(..) | Event::Anchor(..) => None,
+            Event::StreamStart | Event::Anchor(..) => None,
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(SyntaxError {
+                        message: "a second YAML document (`---`): a registry file holds one \
+                                  document; move it to a file of its own"
+                            .into(),
+                        pos: start,
+                    });
+                }
+                None
+            }
             Event::UnresolvedAlias(name) => {
                 return Err(SyntaxError {
                     message: format!("alias `*{name}` refers to no anchor"),
                     pos: start,
                 });
             }
-            Event::DocumentEnd | Event::StreamEnd => {
-                if root.is_some() || matches!(event, Event::StreamEnd) {
-                    break;
+            Event::DocumentEnd => None,
+            Event::StreamEnd => break,
+            Event::Alias(id) => match anchors.iter().rev().find(|(a, _, _)| *a == id) {
+                Some((_, n, (count, bytes))) => {
+                    nodes = nodes.saturating_add(*count);
+                    alias_bytes = alias_bytes.saturating_add(*bytes);
+                    if nodes > MAX_NODES || alias_bytes > MAX_ALIAS_BYTES {
+                        return Err(SyntaxError {
+                            message: format!(
+                                "aliases expand to more than {MAX_NODES} nodes or \
+                                 {MAX_ALIAS_BYTES} bytes (nested aliases, a \"billion laughs\"?)"
+                            ),
+                            pos: start,
+                        });
+                    }
+                    Some((
+                        Node {
+                            kind: n.kind.clone(),
+                            start,
+                            end,
+                        },
+                        0,
+                    ))
                 }
-                None
-            }
-            Event::Alias(id) => match anchors.iter().rev().find(|(a, _)| *a == id) {
-                Some((_, n)) => Some((
-                    Node {
-                        kind: n.kind.clone(),
-                        start,
-                        end,
-                    },
-                    0,
-                )),
                 None => {
                     return Err(SyntaxError {
                         message: "alias to an unknown anchor".into(),
@@ -146,9 +202,19 @@ pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
             #[allow(unreachable_patterns)]
             _ => None,
         };
+        if fresh {
+            nodes += 1;
+            if nodes > MAX_NODES {
+                return Err(SyntaxError {
+                    message: format!("more than {MAX_NODES} YAML nodes in one file"),
+                    pos: start,
+                });
+            }
+        }
         if let Some((node, anchor)) = done {
             if anchor != 0 {
-                anchors.push((anchor, node.clone()));
+                let w = weight(&node);
+                anchors.push((anchor, node.clone(), w));
             }
             match stack.last_mut() {
                 None => {

@@ -46,7 +46,13 @@ fn signal_facts(g: &Group) -> BTreeMap<String, String> {
         "<signal>".into(),
         format!(
             "kind={:?} span_kind={:?} instrument={:?} unit={:?} level={:?} refines={:?} stability={:?}",
-            g.kind, g.span_kind, g.instrument, g.unit, g.requirement_level, g.refines, g.stability
+            g.kind(),
+            g.as_span().and_then(|s| s.kind),
+            g.as_metric().and_then(|m| m.instrument),
+            g.as_metric().and_then(|m| m.unit.as_deref()),
+            g.signal.requirement_level(),
+            g.refines,
+            g.stability
         ),
     );
     for a in &g.attributes {
@@ -90,7 +96,7 @@ fn differences(ours: &ResolvedRegistry, theirs: &ResolvedRegistry) -> Vec<String
         }
     }
     for t in &theirs.groups {
-        if t.kind == genai_registry::GroupKind::AttributeGroup {
+        if t.kind() == genai_registry::GroupKind::AttributeGroup {
             continue;
         }
         let Some(o) = ours.group(&t.id) else {
@@ -112,7 +118,7 @@ fn differences(ours: &ResolvedRegistry, theirs: &ResolvedRegistry) -> Vec<String
         }
     }
     for o in &ours.groups {
-        if o.kind != genai_registry::GroupKind::AttributeGroup && theirs.group(&o.id).is_none() {
+        if o.kind() != genai_registry::GroupKind::AttributeGroup && theirs.group(&o.id).is_none() {
             out.push(format!("signal `{}` is not upstream", o.id));
         }
     }
@@ -154,5 +160,11 @@ fn embedded_registry_declares_its_version() {
         .registry
         .group("metric.gen_ai.client.token.usage")
         .expect("token usage metric");
-    assert_eq!(usage.bucket_boundaries.as_ref().map(Vec::len), Some(14));
+    assert_eq!(
+        usage
+            .as_metric()
+            .and_then(|m| m.bucket_boundaries.as_ref())
+            .map(Vec::len),
+        Some(14)
+    );
 }

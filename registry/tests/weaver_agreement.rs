@@ -126,7 +126,7 @@ fn our_facts(r: &ResolvedRegistry) -> (AttrFacts, SignalFacts) {
         .iter()
         .filter(|g| {
             matches!(
-                g.kind,
+                g.kind(),
                 GroupKind::Span | GroupKind::Event | GroupKind::Metric | GroupKind::Entity
             )
         })

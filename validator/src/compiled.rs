@@ -7,8 +7,10 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use genai_registry::facts::{OPERATION_NAME as OPERATION, PROVIDER_NAME as PROVIDER};
 use genai_registry::{
-    AttributeType, Group, Instrument, PrimitiveType, RequirementLevel, ResolvedRegistry,
+    AttributeType, Discriminator, Group, Instrument, NamePart, NamePattern, PrimitiveType,
+    RequirementLevel, ResolvedRegistry,
 };
 
 use crate::content::ContentKind;
@@ -155,10 +157,6 @@ impl KeyTable {
             }
         }
     }
-
-    pub(crate) fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
 }
 
 /// A hash map keyed by strings, with [`KeyHasher`].
@@ -298,9 +296,6 @@ pub(crate) struct Compiled {
     pub provider: Option<AttrId>,
 }
 
-const OPERATION: &str = "gen_ai.operation.name";
-const PROVIDER: &str = "gen_ai.provider.name";
-
 impl Compiled {
     pub(crate) fn new(registry: &ResolvedRegistry) -> Self {
         let mut interner = Interner::lock();
@@ -369,39 +364,18 @@ impl Compiled {
             .map(|ns| &**ns)
     }
 
-    fn def_info(&self, registry: &ResolvedRegistry, g: &Group, i: &mut Interner) -> DefInfo {
-        let base = g.refines.as_deref().and_then(|b| base_group(registry, b));
-        let kind = g.span_kind.or(base.and_then(|b| b.span_kind));
-        let note = g
-            .note
-            .as_deref()
-            .or(base.and_then(|b| b.note.as_deref()))
-            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "));
-        let note = note.as_deref();
-        let mut kinds = Vec::new();
-        if let Some(k) = kind {
-            kinds.push(span_kind(k));
-            if let Some(note) = note {
-                // "... MAY be traced with kind `INTERNAL`" widens the declared kind.
-                for extra in ["INTERNAL", "CLIENT", "SERVER"] {
-                    let needle = format!("kind `{extra}`");
-                    let allowed = note.contains(&needle)
-                        && note
-                            .split_inclusive(['.', ';'])
-                            .any(|s| s.contains(&needle) && s.contains("MAY"));
-                    let k = span_kind_name(extra);
-                    if allowed && !kinds.contains(&k) {
-                        kinds.push(k);
-                    }
-                }
-            }
-        }
+    fn def_info(&self, g: &Group, i: &mut Interner) -> DefInfo {
+        let span = g.as_span();
+        let metric = g.as_metric();
+        let kinds = span
+            .map(|s| s.facts.kinds.iter().copied().map(span_kind).collect())
+            .unwrap_or_default();
         let mut attrs: Vec<DefAttr> = g
             .attributes
             .iter()
             .filter_map(|ga| {
                 let attr = *self.keys.get(ga.key.as_str())?;
-                let req = self.req(&ga.key, &ga.requirement_level);
+                let req = self.req(ga);
                 let missing = i.intern(&missing_message(&ga.key, &ga.requirement_level, &g.id));
                 Some(DefAttr {
                     attr,
@@ -416,12 +390,11 @@ impl Compiled {
         for a in attrs.iter().filter(|a| a.req == Req::OptIn) {
             opt_in[(a.attr / 64) as usize] |= 1 << (a.attr % 64);
         }
-        let name_note = g
-            .span_name
-            .as_deref()
-            .or(base.and_then(|b| b.span_name.as_deref()));
-        let (names, names_text) = match name_note {
-            Some(n) => self.name_patterns(n, &self.claimed_operations(registry, g)),
+        let (names, names_text) = match span.and_then(|s| s.facts.name.as_ref()) {
+            Some(t) => (
+                t.alternatives.iter().map(|p| self.segments(p)).collect(),
+                Arc::from(t.describe()),
+            ),
             None => (Vec::new(), Arc::from("")),
         };
         DefInfo {
@@ -431,309 +404,159 @@ impl Compiled {
             opt_in,
             names,
             names_text,
-            instrument: g.instrument.or(base.and_then(|b| b.instrument)),
-            unit: g
-                .unit
-                .as_deref()
-                .or(base.and_then(|b| b.unit.as_deref()))
-                .map(Arc::from),
-            buckets: g
-                .bucket_boundaries
-                .clone()
-                .or(base.and_then(|b| b.bucket_boundaries.clone())),
-            body_fields: body_fields(g.body.as_ref()),
+            instrument: metric.and_then(|m| m.instrument),
+            unit: metric.and_then(|m| m.unit.as_deref()).map(Arc::from),
+            buckets: metric.and_then(|m| m.bucket_boundaries.clone()),
+            body_fields: g
+                .as_event()
+                .map(|e| {
+                    e.required_body_fields()
+                        .into_iter()
+                        .map(Box::from)
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 
-    fn req(&self, key: &str, level: &RequirementLevel) -> Req {
-        match level {
+    fn req(&self, ga: &genai_registry::GroupAttribute) -> Req {
+        match &ga.requirement_level {
             RequirementLevel::Required => Req::Required,
             RequirementLevel::Recommended(_) => Req::Recommended,
             RequirementLevel::OptIn(_) => Req::OptIn,
-            RequirementLevel::ConditionallyRequired(text) => {
-                Req::Conditional(self.condition(key, text))
+            RequirementLevel::ConditionallyRequired(_) => {
+                Req::Conditional(match &ga.condition {
+                    Some(genai_registry::Condition::OnError) => Condition::WhenError,
+                    Some(genai_registry::Condition::WhenPresent(k)) => match self.keys.get(k) {
+                        Some(id) => Condition::WhenPresent(*id),
+                        None => Condition::Undecidable,
+                    },
+                    // Value and streaming conditions are not decided by the rules yet.
+                    _ => Condition::Undecidable,
+                })
             }
         }
     }
 
-    /// Decides which condition texts the data can answer: "When the operation fails." on
-    /// `error.type`, and "When `X` is recorded." (or set/present).
-    fn condition(&self, key: &str, text: &str) -> Condition {
-        let t = text.trim().trim_end_matches('.');
-        if key == "error.type" {
-            let lower = t.to_ascii_lowercase();
-            if lower.contains("fail") || lower.contains("error") {
-                return Condition::WhenError;
-            }
-        }
-        if let Some(rest) = t.strip_prefix("When `")
-            && let Some((other, tail)) = rest.split_once('`')
-            && matches!(tail, " is recorded" | " is set" | " is present")
-            && let Some(id) = self.keys.get(other)
-        {
-            return Condition::WhenPresent(*id);
-        }
-        Condition::Undecidable
-    }
-
-    /// Operation names a span definition claims: from "`gen_ai.operation.name` is expected to
-    /// be `x`" (or "one of `a`, `b` ... or `c`") in its note, and from a literal first word of
-    /// its name pattern.
-    fn claimed_operations(&self, registry: &ResolvedRegistry, g: &Group) -> Vec<String> {
-        let Some(op) = self.operation else {
-            return Vec::new();
-        };
-        let members: Vec<&str> = self.attrs[op as usize]
-            .enum_info
-            .as_ref()
-            .map(|e| e.strings.iter().map(|(s, _)| &**s).collect())
-            .unwrap_or_default();
-        let base = g.refines.as_deref().and_then(|b| base_group(registry, b));
-        let mut out = Vec::new();
-        let note = g.note.as_deref().or(base.and_then(|b| b.note.as_deref()));
-        if let Some(note) = note
-            && let Some(pos) = note.find("`gen_ai.operation.name` is expected to be")
-        {
-            let para = note[pos..].split("\n\n").next().unwrap_or("");
-            for (i, tok) in para.split('`').enumerate() {
-                if i % 2 == 1 && members.contains(&tok) && !out.iter().any(|o| o == tok) {
-                    out.push(tok.to_string());
-                }
-            }
-        }
-        let name = g
-            .span_name
-            .as_deref()
-            .or(base.and_then(|b| b.span_name.as_deref()));
-        if let Some(name) = name {
-            for (i, tok) in name.split('`').enumerate() {
-                let first = tok.split(' ').next().unwrap_or("");
-                if i % 2 == 1 && members.contains(&first) && !out.iter().any(|o| o == first) {
-                    out.push(first.to_string());
-                }
-            }
-        }
-        out
-    }
-
-    /// Parses the name patterns of a `name.note`: the backticked segments of its first
-    /// sentences that start with a placeholder or with a claimed operation name.
-    fn name_patterns(&self, note: &str, operations: &[String]) -> (Vec<Vec<Segment>>, Arc<str>) {
-        let mut patterns = Vec::new();
-        let mut texts = Vec::new();
-        let first_para = note.split("\n\n").next().unwrap_or(note);
-        let mut discriminator: Option<&str> = None;
-        for (i, tok) in first_para.split('`').enumerate() {
-            if i % 2 == 0 || tok.is_empty() {
-                continue;
-            }
-            let starts_with_op = operations
-                .iter()
-                .any(|op| tok == op || tok.starts_with(&format!("{op} ")));
-            let placeholder_head = tok
-                .strip_prefix('{')
-                .and_then(|r| r.split_once('}'))
-                .map(|(k, _)| k);
-            let ok = match (placeholder_head, discriminator) {
-                _ if starts_with_op => true,
-                (Some(head), None) if self.keys.contains_key(head) => {
-                    discriminator = Some(head);
-                    true
-                }
-                (Some(head), Some(d)) => head == d,
-                _ => false,
-            };
-            if !ok {
-                continue;
-            }
-            patterns.push(self.segments(tok));
-            texts.push(format!("`{tok}`"));
-        }
-        (patterns, Arc::from(texts.join(" or ")))
-    }
-
-    fn segments(&self, pattern: &str) -> Vec<Segment> {
-        let mut out = Vec::new();
-        let mut rest = pattern;
-        while let Some(open) = rest.find('{') {
-            if open > 0 {
-                out.push(Segment::Literal(rest[..open].into()));
-            }
-            let Some(close) = rest[open..].find('}') else {
-                out.push(Segment::Literal(rest[open..].into()));
-                return out;
-            };
-            let key = &rest[open + 1..open + close];
-            out.push(match self.keys.get(key) {
-                Some(id) => Segment::Attr(*id),
-                None => Segment::Any,
-            });
-            rest = &rest[open + close + 1..];
-        }
-        if !rest.is_empty() {
-            out.push(Segment::Literal(rest.into()));
-        }
-        out
+    fn segments(&self, pattern: &NamePattern) -> Vec<Segment> {
+        pattern
+            .parts
+            .iter()
+            .map(|p| match p {
+                NamePart::Literal(l) => Segment::Literal(l.as_str().into()),
+                NamePart::Attribute(k) => match self.keys.get(k) {
+                    Some(id) => Segment::Attr(*id),
+                    None => Segment::Any,
+                },
+                NamePart::Placeholder(_) => Segment::Any,
+            })
+            .collect()
     }
 
     fn build_spans(&mut self, registry: &ResolvedRegistry, interner: &mut Interner) {
         let mut base_ids: HashMap<&str, DefId> = HashMap::new();
         let groups: Vec<&Group> = registry.spans().collect();
-        for g in groups.iter().filter(|g| g.refines.is_none()) {
+        for g in groups.iter().filter(|g| g.specializes.is_none()) {
+            let Some(span) = g.as_span() else {
+                continue;
+            };
             let id = self.defs.len() as DefId;
-            let info = self.def_info(registry, g, interner);
+            let info = self.def_info(g, interner);
             self.defs.push(info);
             base_ids.insert(g.id.as_str(), id);
-            if let Some(t) = &g.span_type {
-                base_ids.insert(t.as_str(), id);
-            }
-            let ops = self.claimed_operations(registry, g);
-            let discriminator = self.discriminator(g);
-            match discriminator {
-                Some(d) if Some(d) == self.operation || d == u32::MAX => {
-                    if ops.is_empty() {
+            let facts = &span.facts;
+            match &facts.discriminator {
+                Some(Discriminator::OperationName) => {
+                    if facts.operations.is_empty() {
                         self.spans.catch_all.push(id);
                     }
-                    for op in ops {
+                    for op in &facts.operations {
                         self.spans
                             .by_operation
-                            .entry(op.into_boxed_str())
+                            .entry(op.as_str().into())
                             .or_default()
                             .push(id);
                     }
                 }
-                Some(d) => match self.spans.by_attribute.iter_mut().find(|(a, _)| *a == d) {
-                    Some((_, list)) => list.push(id),
-                    None => self.spans.by_attribute.push((d, vec![id])),
-                },
+                Some(Discriminator::Attribute(key)) => {
+                    let Some(d) = self.keys.get(key).copied() else {
+                        continue;
+                    };
+                    match self.spans.by_attribute.iter_mut().find(|(a, _)| *a == d) {
+                        Some((_, list)) => list.push(id),
+                        None => self.spans.by_attribute.push((d, vec![id])),
+                    }
+                }
                 None => {}
             }
         }
-        for g in groups.iter().filter(|g| g.refines.is_some()) {
-            let Some(base) = g.refines.as_deref().and_then(|b| {
-                base_ids
-                    .get(b)
-                    .or_else(|| base_ids.get(format!("span.{b}").as_str()))
-                    .copied()
-            }) else {
+        for g in groups.iter().filter(|g| g.specializes.is_some()) {
+            let Some(base) = g
+                .specializes
+                .as_deref()
+                .and_then(|b| base_ids.get(b).copied())
+            else {
                 continue;
             };
-            let Some(provider) = refinement_provider(registry, g) else {
+            let Some(provider) = g.provider.as_deref() else {
                 continue;
             };
             let id = self.defs.len() as DefId;
-            let info = self.def_info(registry, g, interner);
+            let info = self.def_info(g, interner);
             self.defs.push(info);
             self.spans
                 .refinements
                 .entry(base)
                 .or_default()
-                .push((provider.into_boxed_str(), id));
+                .push((provider.into(), id));
         }
-    }
-
-    /// The attribute a span definition is recognized by: `gen_ai.operation.name` when it has
-    /// it as required, else the placeholder its name pattern starts with (`mcp.method.name`).
-    /// `u32::MAX` stands for the operation name when the registry has none.
-    fn discriminator(&self, g: &Group) -> Option<AttrId> {
-        if g.attribute(OPERATION)
-            .is_some_and(|a| a.requirement_level == RequirementLevel::Required)
-        {
-            return Some(self.operation.unwrap_or(u32::MAX));
-        }
-        let name = g.span_name.as_deref()?;
-        let tok = name.split('`').nth(1)?;
-        let head = tok.strip_prefix('{')?.split_once('}')?.0;
-        self.keys.get(head).copied()
     }
 
     fn build_metrics(&mut self, registry: &ResolvedRegistry, interner: &mut Interner) {
         let mut by_group: HashMap<&str, DefId> = HashMap::new();
         let metrics: Vec<&Group> = registry.metrics().collect();
-        for g in metrics.iter().filter(|g| g.refines.is_none()) {
+        for g in metrics.iter().filter(|g| g.specializes.is_none()) {
             let id = self.defs.len() as DefId;
-            let info = self.def_info(registry, g, interner);
+            let info = self.def_info(g, interner);
             self.defs.push(info);
             by_group.insert(g.id.as_str(), id);
-            if let Some(name) = &g.metric_name {
-                by_group.insert(name.as_str(), id);
-                self.metrics.insert(name.as_str().into(), id);
+            if let Some(name) = g.as_metric().and_then(|m| m.name.as_deref()) {
+                self.metrics.insert(name.into(), id);
             }
         }
-        for g in metrics.iter().filter(|g| g.refines.is_some()) {
-            let Some(base) = g.refines.as_deref().and_then(|b| {
-                by_group
-                    .get(b)
-                    .or_else(|| by_group.get(format!("metric.{b}").as_str()))
-                    .copied()
-            }) else {
+        for g in metrics.iter().filter(|g| g.specializes.is_some()) {
+            let Some(base) = g
+                .specializes
+                .as_deref()
+                .and_then(|b| by_group.get(b).copied())
+            else {
                 continue;
             };
-            let Some(provider) = refinement_provider(registry, g) else {
+            let Some(provider) = g.provider.as_deref() else {
                 continue;
             };
             let id = self.defs.len() as DefId;
-            let info = self.def_info(registry, g, interner);
+            let info = self.def_info(g, interner);
             self.defs.push(info);
             self.metric_refinements
                 .entry(base)
                 .or_default()
-                .push((provider.into_boxed_str(), id));
+                .push((provider.into(), id));
         }
     }
 
     fn build_events(&mut self, registry: &ResolvedRegistry, interner: &mut Interner) {
         let events: Vec<&Group> = registry.events().collect();
         for g in events {
-            let Some(name) = g.event_name.clone() else {
+            let Some(name) = g.as_event().and_then(|e| e.name.clone()) else {
                 continue;
             };
             let id = self.defs.len() as DefId;
-            let info = self.def_info(registry, g, interner);
+            let info = self.def_info(g, interner);
             self.defs.push(info);
             self.events.insert(name.into_boxed_str(), id);
         }
     }
-}
-
-fn base_group<'a>(registry: &'a ResolvedRegistry, refines: &str) -> Option<&'a Group> {
-    registry
-        .group(refines)
-        .or_else(|| registry.group(&format!("span.{refines}")))
-        .or_else(|| registry.group(&format!("metric.{refines}")))
-        .or_else(|| {
-            registry
-                .groups
-                .iter()
-                .find(|g| g.span_type.as_deref() == Some(refines))
-        })
-}
-
-/// The provider a refinement is for: "`gen_ai.provider.name` MUST be `"openai"`" in its note,
-/// else its id minus the refined type's tail (`aws.bedrock.inference.client` refining
-/// `gen_ai.inference.client` is for `aws.bedrock`).
-fn refinement_provider(registry: &ResolvedRegistry, g: &Group) -> Option<String> {
-    if let Some(note) = g.note.as_deref()
-        && let Some(pos) = note.find("`gen_ai.provider.name` MUST be `")
-    {
-        let rest = &note[pos + "`gen_ai.provider.name` MUST be `".len()..];
-        if let Some((value, _)) = rest.split_once('`') {
-            let value = value.trim_matches('"');
-            if !value.is_empty() {
-                return Some(value.to_string());
-            }
-        }
-    }
-    let refines = g.refines.as_deref()?;
-    let base = base_group(registry, refines);
-    let ty = base
-        .and_then(|b| b.span_type.as_deref().or(b.metric_name.as_deref()))
-        .unwrap_or(refines);
-    let tail = ty.split_once('.').map_or(ty, |(_, t)| t);
-    g.id.strip_suffix(tail)
-        .and_then(|p| p.strip_suffix('.'))
-        .filter(|p| !p.is_empty())
-        .map(str::to_string)
 }
 
 fn span_kind(k: genai_registry::SpanKind) -> SpanKind {
@@ -743,14 +566,6 @@ fn span_kind(k: genai_registry::SpanKind) -> SpanKind {
         genai_registry::SpanKind::Producer => SpanKind::Producer,
         genai_registry::SpanKind::Consumer => SpanKind::Consumer,
         genai_registry::SpanKind::Internal => SpanKind::Internal,
-    }
-}
-
-fn span_kind_name(name: &str) -> SpanKind {
-    match name {
-        "CLIENT" => SpanKind::Client,
-        "SERVER" => SpanKind::Server,
-        _ => SpanKind::Internal,
     }
 }
 
@@ -883,20 +698,6 @@ fn namespaces(registry: &ResolvedRegistry) -> Vec<Box<str>> {
     // Longest first, so `aws.bedrock` is found before a shorter sibling.
     out.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     out
-}
-
-fn body_fields(body: Option<&serde_json::Value>) -> Vec<Box<str>> {
-    let Some(fields) = body
-        .and_then(|b| b.get("fields"))
-        .and_then(|f| f.as_array())
-    else {
-        return Vec::new();
-    };
-    fields
-        .iter()
-        .filter(|f| f.get("requirement_level").and_then(|r| r.as_str()) == Some("required"))
-        .filter_map(|f| f.get("id").and_then(|i| i.as_str()).map(Box::from))
-        .collect()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use genai_codegen::diff;
+use genai_registry::diff;
 use genai_registry::{Diagnostics, RegistryLoader, ResolvedRegistry};
 use miette::IntoDiagnostic;
 
@@ -31,23 +31,13 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     /// Use a local directory for a dependency (both registries): `URL=DIR`.
-    #[arg(long = "dependency", value_name = "URL=DIR", value_parser = parse_dependency)]
+    #[arg(long = "dependency", value_name = "URL=DIR", value_parser = genai_registry::parse_dependency)]
     dependencies: Vec<(String, PathBuf)>,
 }
 
-fn parse_dependency(s: &str) -> Result<(String, PathBuf), String> {
-    match s.rsplit_once('=') {
-        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_string(), PathBuf::from(v))),
-        _ => Err(format!("expected URL=DIR, got `{s}`")),
-    }
-}
-
 fn load(args: &Args, dir: &PathBuf) -> Result<ResolvedRegistry, Diagnostics> {
-    args.dependencies
-        .iter()
-        .fold(RegistryLoader::new(), |l, (k, p)| {
-            l.dependency(k.clone(), p.clone())
-        })
+    RegistryLoader::new()
+        .dependencies(args.dependencies.iter().cloned())
         .load_dir(dir)
         .map(|l| l.registry)
 }

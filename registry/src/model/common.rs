@@ -441,7 +441,8 @@ impl PrimitiveType {
 pub struct EnumMember {
     /// Member id (unique within the enum; values may repeat).
     pub id: String,
-    /// Value on the wire (string, int or double).
+    /// Value on the wire (string, int or double; a list or mapping is refused).
+    #[serde(deserialize_with = "member_value")]
     pub value: serde_json::Value,
     /// One-line description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -458,6 +459,24 @@ pub struct EnumMember {
     /// Free-form annotations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotations: Option<serde_json::Value>,
+}
+
+/// An enum member's value: a scalar (string, number or boolean), never a list or a mapping.
+fn member_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<serde_json::Value, D::Error> {
+    let v = <serde_json::Value as Deserialize>::deserialize(d)?;
+    match v {
+        serde_json::Value::String(_)
+        | serde_json::Value::Number(_)
+        | serde_json::Value::Bool(_) => Ok(v),
+        other => Err(serde::de::Error::custom(format!(
+            "an enum member's `value` must be a string, int or double, not {}",
+            match other {
+                serde_json::Value::Array(_) => "a list",
+                serde_json::Value::Object(_) => "a mapping",
+                _ => "null",
+            }
+        ))),
+    }
 }
 
 /// An attribute type as written: a primitive, `template[<primitive>]`, or an enum.

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::facts::{Condition, SpanFacts};
+
 use super::common::{
     AttributeType, Deprecated, Instrument, PrimitiveType, RequirementLevel, SignalRequirementLevel,
     SpanKind, Stability,
@@ -61,7 +63,7 @@ impl ResolvedRegistry {
             .enumerate()
             .map(|(i, g)| (g.id.clone(), i))
             .collect();
-        Self {
+        let mut reg = Self {
             name,
             schema_url,
             version,
@@ -70,7 +72,9 @@ impl ResolvedRegistry {
             groups,
             attribute_index,
             group_index,
-        }
+        };
+        crate::facts::derive(&mut reg);
+        reg
     }
 
     /// Looks up an attribute by key.
@@ -85,17 +89,17 @@ impl ResolvedRegistry {
 
     /// Spans (base definitions and refinements).
     pub fn spans(&self) -> impl Iterator<Item = &Group> {
-        self.groups.iter().filter(|g| g.kind == GroupKind::Span)
+        self.groups.iter().filter(|g| g.kind() == GroupKind::Span)
     }
 
     /// Events.
     pub fn events(&self) -> impl Iterator<Item = &Group> {
-        self.groups.iter().filter(|g| g.kind == GroupKind::Event)
+        self.groups.iter().filter(|g| g.kind() == GroupKind::Event)
     }
 
     /// Metrics.
     pub fn metrics(&self) -> impl Iterator<Item = &Group> {
-        self.groups.iter().filter(|g| g.kind == GroupKind::Metric)
+        self.groups.iter().filter(|g| g.kind() == GroupKind::Metric)
     }
 
     /// The attribute that a key belongs to: an exact key, or a `template[...]` attribute whose
@@ -205,78 +209,312 @@ pub enum GroupKind {
 }
 
 /// A resolved group: a public attribute group or a signal, with its final attribute list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The fields every kind has are here; the kind-specific ones are in [`Group::signal`].
+///
+/// It serializes flat (`type`, `span_kind`, `metric_name`, ... next to `id`), as Weaver's
+/// resolved form does; derived facts ([`SpanFacts`], [`Group::provider`]) are not serialized.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     /// Id (`span.<type>`, `event.<name>`, `metric.<name>`, `entity.<type>`, refinement id, or
     /// the classic group id).
     pub id: String,
-    /// Kind.
-    #[serde(rename = "type")]
-    pub kind: GroupKind,
     /// The group this one refines (refinements only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refines: Option<String>,
     /// One-line description.
     pub brief: String,
     /// Longer description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Stability.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stability: Option<Stability>,
     /// Deprecation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<Deprecated>,
-    /// Whether the signal is emitted by default or only on opt-in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requirement_level: Option<SignalRequirementLevel>,
-    /// Span type (definition/2 `type`), e.g. `gen_ai.inference.client`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub span_type: Option<String>,
-    /// Span kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub span_kind: Option<SpanKind>,
-    /// How the span name is formed (prose).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub span_name: Option<String>,
-    /// Event name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_name: Option<String>,
-    /// Event body definition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<serde_json::Value>,
-    /// Metric name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metric_name: Option<String>,
-    /// Metric instrument.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub instrument: Option<Instrument>,
-    /// Metric unit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    /// Explicit histogram bucket boundaries advised for the metric (from the
-    /// `advice: {explicit_bucket_boundaries: [...]}` annotation).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bucket_boundaries: Option<Vec<f64>>,
-    /// Entity type (entities).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<String>,
     /// Free-form annotations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<serde_json::Value>,
     /// The group's attributes with their requirement levels, in key order.
     pub attributes: Vec<GroupAttribute>,
     /// Where it was defined.
     pub provenance: Provenance,
+    /// The kind, with the fields only that kind has.
+    pub signal: Signal,
+    /// Derived: the provider (`gen_ai.provider.name` value) this definition is specific to, for
+    /// provider refinements (and classic provider-specific spans); see [`crate::facts`].
+    pub provider: Option<String>,
+    /// Derived: the id of the definition this one specializes (the group `refines` names, or
+    /// for a classic provider-specific span the generic span it stands in for); see
+    /// [`crate::facts`].
+    pub specializes: Option<String>,
+}
+
+/// What kind of group this is, with the fields only that kind has.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signal {
+    /// A public attribute group.
+    AttributeGroup,
+    /// A span (or span refinement).
+    Span(SpanSignal),
+    /// An event (or event refinement).
+    Event(EventSignal),
+    /// A metric (or metric refinement).
+    Metric(MetricSignal),
+    /// A legacy metric group.
+    MetricGroup,
+    /// An entity (or entity refinement).
+    Entity(EntitySignal),
+    /// Instrumentation scope attributes.
+    Scope,
+    /// Untyped.
+    Undefined,
+}
+
+impl Signal {
+    /// The kind, without its fields.
+    pub fn kind(&self) -> GroupKind {
+        match self {
+            Signal::AttributeGroup => GroupKind::AttributeGroup,
+            Signal::Span(_) => GroupKind::Span,
+            Signal::Event(_) => GroupKind::Event,
+            Signal::Metric(_) => GroupKind::Metric,
+            Signal::MetricGroup => GroupKind::MetricGroup,
+            Signal::Entity(_) => GroupKind::Entity,
+            Signal::Scope => GroupKind::Scope,
+            Signal::Undefined => GroupKind::Undefined,
+        }
+    }
+
+    /// An empty signal of `kind`.
+    pub fn empty(kind: GroupKind) -> Self {
+        match kind {
+            GroupKind::AttributeGroup => Signal::AttributeGroup,
+            GroupKind::Span => Signal::Span(SpanSignal::default()),
+            GroupKind::Event => Signal::Event(EventSignal::default()),
+            GroupKind::Metric => Signal::Metric(MetricSignal::default()),
+            GroupKind::MetricGroup => Signal::MetricGroup,
+            GroupKind::Entity => Signal::Entity(EntitySignal::default()),
+            GroupKind::Scope => Signal::Scope,
+            GroupKind::Undefined => Signal::Undefined,
+        }
+    }
+
+    /// Whether the signal is emitted by default or only on opt-in (spans, events, metrics,
+    /// entities).
+    pub fn requirement_level(&self) -> Option<SignalRequirementLevel> {
+        match self {
+            Signal::Span(s) => s.requirement_level,
+            Signal::Event(e) => e.requirement_level,
+            Signal::Metric(m) => m.requirement_level,
+            Signal::Entity(e) => e.requirement_level,
+            _ => None,
+        }
+    }
+}
+
+/// The fields of a span definition.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SpanSignal {
+    /// Whether the span is emitted by default or only on opt-in.
+    pub requirement_level: Option<SignalRequirementLevel>,
+    /// Span type (definition/2 `type`, the id without `span.` for classic spans).
+    pub span_type: Option<String>,
+    /// Declared span kind.
+    pub kind: Option<SpanKind>,
+    /// How the span name is formed (definition/2 `name.note`, prose).
+    pub name: Option<String>,
+    /// Facts derived from the definition (and the registry); see [`crate::facts`].
+    pub facts: SpanFacts,
+}
+
+/// The fields of an event definition.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventSignal {
+    /// Whether the event is emitted by default or only on opt-in.
+    pub requirement_level: Option<SignalRequirementLevel>,
+    /// Event name.
+    pub name: Option<String>,
+    /// Event body definition.
+    pub body: Option<serde_json::Value>,
+}
+
+impl EventSignal {
+    /// The ids of the body fields the definition requires.
+    pub fn required_body_fields(&self) -> Vec<&str> {
+        let Some(fields) = self
+            .body
+            .as_ref()
+            .and_then(|b| b.get("fields"))
+            .and_then(|f| f.as_array())
+        else {
+            return Vec::new();
+        };
+        fields
+            .iter()
+            .filter(|f| f.get("requirement_level").and_then(|r| r.as_str()) == Some("required"))
+            .filter_map(|f| f.get("id").and_then(|i| i.as_str()))
+            .collect()
+    }
+}
+
+/// The fields of a metric definition.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetricSignal {
+    /// Whether the metric is emitted by default or only on opt-in.
+    pub requirement_level: Option<SignalRequirementLevel>,
+    /// Metric name.
+    pub name: Option<String>,
+    /// Instrument.
+    pub instrument: Option<Instrument>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Explicit histogram bucket boundaries advised for the metric (from the
+    /// `advice: {explicit_bucket_boundaries: [...]}` annotation).
+    pub bucket_boundaries: Option<Vec<f64>>,
+}
+
+/// The fields of an entity definition.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntitySignal {
+    /// Whether the entity is emitted by default or only on opt-in.
+    pub requirement_level: Option<SignalRequirementLevel>,
+    /// Entity type.
+    pub entity_type: Option<String>,
 }
 
 impl Group {
+    /// A group of `kind` with nothing but an id and a provenance.
+    pub fn new(id: impl Into<String>, kind: GroupKind, provenance: Provenance) -> Self {
+        Group {
+            id: id.into(),
+            refines: None,
+            brief: String::new(),
+            note: None,
+            stability: None,
+            deprecated: None,
+            annotations: None,
+            attributes: Vec::new(),
+            provenance,
+            signal: Signal::empty(kind),
+            provider: None,
+            specializes: None,
+        }
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> GroupKind {
+        self.signal.kind()
+    }
+
+    /// The span fields, when this is a span.
+    pub fn as_span(&self) -> Option<&SpanSignal> {
+        match &self.signal {
+            Signal::Span(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The event fields, when this is an event.
+    pub fn as_event(&self) -> Option<&EventSignal> {
+        match &self.signal {
+            Signal::Event(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The metric fields, when this is a metric.
+    pub fn as_metric(&self) -> Option<&MetricSignal> {
+        match &self.signal {
+            Signal::Metric(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The entity fields, when this is an entity.
+    pub fn as_entity(&self) -> Option<&EntitySignal> {
+        match &self.signal {
+            Signal::Entity(e) => Some(e),
+            _ => None,
+        }
+    }
+
     /// The attribute entry for `key`, if this group has it.
     pub fn attribute(&self, key: &str) -> Option<&GroupAttribute> {
         self.attributes
             .binary_search_by(|a| a.key.as_str().cmp(key))
             .ok()
             .map(|i| &self.attributes[i])
+    }
+}
+
+/// The flat serialized form of a [`Group`] (the field order of `semconv resolve`).
+#[derive(Serialize)]
+struct FlatGroup<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: GroupKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refines: Option<&'a str>,
+    brief: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stability: Option<Stability>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deprecated: Option<&'a Deprecated>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requirement_level: Option<SignalRequirementLevel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span_kind: Option<SpanKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metric_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instrument: Option<Instrument>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bucket_boundaries: Option<&'a [f64]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotations: Option<&'a serde_json::Value>,
+    attributes: &'a [GroupAttribute],
+    provenance: &'a Provenance,
+}
+
+impl Serialize for Group {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let span = self.as_span();
+        let event = self.as_event();
+        let metric = self.as_metric();
+        FlatGroup {
+            id: &self.id,
+            kind: self.kind(),
+            refines: self.refines.as_deref(),
+            brief: &self.brief,
+            note: self.note.as_deref(),
+            stability: self.stability,
+            deprecated: self.deprecated.as_ref(),
+            requirement_level: self.signal.requirement_level(),
+            span_type: span.and_then(|s| s.span_type.as_deref()),
+            span_kind: span.and_then(|s| s.kind),
+            span_name: span.and_then(|s| s.name.as_deref()),
+            event_name: event.and_then(|e| e.name.as_deref()),
+            body: event.and_then(|e| e.body.as_ref()),
+            metric_name: metric.and_then(|m| m.name.as_deref()),
+            instrument: metric.and_then(|m| m.instrument),
+            unit: metric.and_then(|m| m.unit.as_deref()),
+            bucket_boundaries: metric.and_then(|m| m.bucket_boundaries.as_deref()),
+            entity_type: self.as_entity().and_then(|e| e.entity_type.as_deref()),
+            annotations: self.annotations.as_ref(),
+            attributes: &self.attributes,
+            provenance: &self.provenance,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -311,4 +549,8 @@ pub struct GroupAttribute {
     /// Entity role (`identifying` / `descriptive`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// Derived: when a conditionally required attribute is required, as far as data can tell
+    /// (`None` for other levels); see [`crate::facts`].
+    #[serde(skip)]
+    pub condition: Option<Condition>,
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use genai_codegen::diff::{diff, render_markdown, render_text};
+use genai_registry::diff::{diff, render_markdown, render_text};
 use genai_registry::{RegistryLoader, ResolvedRegistry};
 
 fn upstream() -> Option<PathBuf> {

@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use genai_registry::{Attribute, AttributeType, Group, GroupKind, ResolvedRegistry};
+use crate::model::common::RequirementLevel;
+use crate::{Attribute, AttributeType, Group, GroupKind, ResolvedRegistry};
 use serde::Serialize;
 
 /// The differences between two registries.
@@ -191,7 +192,7 @@ fn value_text(v: &serde_json::Value) -> String {
     }
 }
 
-fn deprecation_text(d: Option<&genai_registry::Deprecated>) -> Option<String> {
+fn deprecation_text(d: Option<&crate::Deprecated>) -> Option<String> {
     d.map(|d| match (d.renamed_to(), d.note()) {
         (Some(to), _) => format!("renamed to {to}"),
         (None, Some(n)) => format!(
@@ -290,7 +291,7 @@ fn signal_kind(kind: GroupKind) -> Option<&'static str> {
     }
 }
 
-fn level_text(l: &genai_registry::RequirementLevel) -> String {
+fn level_text(l: &RequirementLevel) -> String {
     match l.text() {
         Some(t) => format!(
             "{} ({})",
@@ -346,24 +347,39 @@ fn signal_changes(kind: &str, old: &Group, new: &Group) -> Option<SignalChange> 
                 .push(format!("{what}: {} -> {}", show(o), show(n)));
         }
     };
+    let (os, ns) = (old.as_span(), new.as_span());
+    let (oe, ne) = (old.as_event(), new.as_event());
+    let (om, nm) = (old.as_metric(), new.as_metric());
     other(
         "span kind",
-        old.span_kind.map(|k| k.as_str().into()),
-        new.span_kind.map(|k| k.as_str().into()),
+        os.and_then(|s| s.kind).map(|k| k.as_str().into()),
+        ns.and_then(|s| s.kind).map(|k| k.as_str().into()),
     );
-    other("span type", old.span_type.clone(), new.span_type.clone());
-    other("event name", old.event_name.clone(), new.event_name.clone());
+    other(
+        "span type",
+        os.and_then(|s| s.span_type.clone()),
+        ns.and_then(|s| s.span_type.clone()),
+    );
+    other(
+        "event name",
+        oe.and_then(|e| e.name.clone()),
+        ne.and_then(|e| e.name.clone()),
+    );
     other(
         "metric name",
-        old.metric_name.clone(),
-        new.metric_name.clone(),
+        om.and_then(|m| m.name.clone()),
+        nm.and_then(|m| m.name.clone()),
     );
     other(
         "instrument",
-        old.instrument.map(|i| i.as_str().into()),
-        new.instrument.map(|i| i.as_str().into()),
+        om.and_then(|m| m.instrument).map(|i| i.as_str().into()),
+        nm.and_then(|m| m.instrument).map(|i| i.as_str().into()),
     );
-    other("unit", old.unit.clone(), new.unit.clone());
+    other(
+        "unit",
+        om.and_then(|m| m.unit.clone()),
+        nm.and_then(|m| m.unit.clone()),
+    );
     other(
         "stability",
         old.stability.map(|s| s.as_str().into()),
@@ -448,10 +464,10 @@ pub fn diff(old: &ResolvedRegistry, new: &ResolvedRegistry) -> RegistryDiff {
     }
     d.attributes_renamed.sort_by(|a, b| a.from.cmp(&b.from));
     for n in &new.groups {
-        let Some(kind) = signal_kind(n.kind) else {
+        let Some(kind) = signal_kind(n.kind()) else {
             continue;
         };
-        match old.group(&n.id).filter(|o| o.kind == n.kind) {
+        match old.group(&n.id).filter(|o| o.kind() == n.kind()) {
             None => d.signals_added.push(SignalSummary {
                 id: n.id.clone(),
                 kind: kind.into(),
@@ -461,10 +477,10 @@ pub fn diff(old: &ResolvedRegistry, new: &ResolvedRegistry) -> RegistryDiff {
         }
     }
     for o in &old.groups {
-        let Some(kind) = signal_kind(o.kind) else {
+        let Some(kind) = signal_kind(o.kind()) else {
             continue;
         };
-        if new.group(&o.id).filter(|n| n.kind == o.kind).is_none() {
+        if new.group(&o.id).filter(|n| n.kind() == o.kind()).is_none() {
             d.signals_removed.push(SignalSummary {
                 id: o.id.clone(),
                 kind: kind.into(),
