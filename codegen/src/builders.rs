@@ -43,6 +43,8 @@ pub struct SignalBuilderCtx {
     /// Spans: `gen_ai.operation.name` when the definition claims exactly one value (set by
     /// the constructor).
     pub operation: Option<String>,
+    /// Spans: whether `gen_ai.operation.name` is sampling relevant on the definition.
+    pub operation_sampling: bool,
     /// Metrics: Rust instrument type (`Histogram<f64>`, `Counter<u64>`, ..).
     pub instrument_type: Option<String>,
     /// Metrics: runtime constructor (`f64_histogram`, `u64_counter`, ..).
@@ -167,8 +169,8 @@ fn signal_builder(
 ) -> Result<SignalBuilderCtx, CodegenError> {
     let name = format!("{}{suffix}", pascal_case(bare_id(&s.id)));
     claim(names, &name, &s.id)?;
-    let name_parts = name_parts(s);
-    let operation = claimed_operation(s, by_key);
+    let name_parts = s.name_parts.clone();
+    let operation = claimed_operation(s);
     let mut methods = BTreeMap::new();
     let mut required = Vec::new();
     let mut optional = Vec::new();
@@ -214,6 +216,10 @@ fn signal_builder(
         brief: s.brief.clone(),
         deprecated: s.deprecated.clone(),
         name_parts,
+        operation_sampling: s
+            .attributes
+            .iter()
+            .any(|a| a.key == "gen_ai.operation.name" && a.sampling_relevant),
         operation,
         instrument_type,
         instrument_fn,
@@ -224,41 +230,28 @@ fn signal_builder(
     })
 }
 
-/// The span-name template as literal and attribute parts.
-fn name_parts(s: &SignalCtx) -> Vec<NamePartCtx> {
-    let Some(pattern) = &s.name_pattern else {
-        return Vec::new();
-    };
-    let mut parts = Vec::new();
-    let mut rest = pattern.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        if open > 0 {
-            parts.push(NamePartCtx {
-                kind: "literal".into(),
-                value: rest[..open].to_string(),
-            });
-        }
-        parts.push(NamePartCtx {
-            kind: "attribute".into(),
-            value: rest[open + 1..open + close].to_string(),
-        });
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        parts.push(NamePartCtx {
-            kind: "literal".into(),
-            value: rest.to_string(),
-        });
-    }
+/// The parts of a span-name pattern of the registry, for templates.
+pub fn name_parts(parts: &[genai_registry::NamePart]) -> Vec<NamePartCtx> {
     parts
+        .iter()
+        .map(|p| match p {
+            genai_registry::NamePart::Literal(l) => NamePartCtx {
+                kind: "literal".into(),
+                value: l.clone(),
+            },
+            genai_registry::NamePart::Attribute(k) | genai_registry::NamePart::Placeholder(k) => {
+                NamePartCtx {
+                    kind: "attribute".into(),
+                    value: k.clone(),
+                }
+            }
+        })
+        .collect()
 }
 
-/// The one `gen_ai.operation.name` value a span claims: the literal that starts its name
-/// template, when it is a value of the operation-name enum.
-fn claimed_operation(s: &SignalCtx, by_key: &BTreeMap<&str, &AttributeCtx>) -> Option<String> {
+/// The one `gen_ai.operation.name` value a span claims (set by the constructor); several or
+/// none leave it a typed constructor argument.
+fn claimed_operation(s: &SignalCtx) -> Option<String> {
     if !s
         .attributes
         .iter()
@@ -266,12 +259,10 @@ fn claimed_operation(s: &SignalCtx, by_key: &BTreeMap<&str, &AttributeCtx>) -> O
     {
         return None;
     }
-    let first = s.name_pattern.as_deref()?.split(' ').next()?;
-    let members = &by_key.get("gen_ai.operation.name")?.members;
-    members
-        .iter()
-        .any(|m| m == first)
-        .then(|| first.to_string())
+    match s.operations.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }
 
 fn method_name(key: &str) -> String {

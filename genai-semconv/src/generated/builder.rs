@@ -2154,22 +2154,14 @@ impl GenAiEmbeddingsClient {
         NamePart::Literal(" "),
         NamePart::Attribute("gen_ai.request.model"),
     ];
-    /// A span with its required attributes.
+    /// A span with its required attributes (`gen_ai.operation.name` is `embeddings`).
     ///
-    /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(
-        operation_name: impl IntoAttributeValue<super::enums::OperationName>,
-        provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
-    ) -> Self {
+    pub fn new(provider_name: impl IntoAttributeValue<super::enums::ProviderName>) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
-            AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name")
-                .value(operation_name),
-            true,
-        );
+        s.set(KeyValue::new("gen_ai.operation.name", "embeddings"), true);
         s.set(
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
@@ -2415,22 +2407,19 @@ impl GenAiFetchResponseClient {
     pub const DESCRIPTOR: &'static SpanDescriptor = &super::span::GEN_AI_FETCH_RESPONSE_CLIENT;
     /// The name template.
     pub const NAME: &'static [NamePart] = &[NamePart::Attribute("gen_ai.operation.name")];
-    /// A span with its required attributes.
+    /// A span with its required attributes (`gen_ai.operation.name` is `fetch_response`).
     ///
-    /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     /// - `response_id`: `gen_ai.response.id` (Identifier the provider assigned to the generated response.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
         response_id: impl IntoAttributeValue<String>,
     ) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
         s.set(
-            AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name")
-                .value(operation_name),
+            KeyValue::new("gen_ai.operation.name", "fetch_response"),
             true,
         );
         s.set(
@@ -3979,18 +3968,12 @@ impl GenAiRetrievalClient {
         NamePart::Literal(" "),
         NamePart::Attribute("gen_ai.data_source.id"),
     ];
-    /// A span with its required attributes.
-    ///
-    /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
+    /// A span with its required attributes (`gen_ai.operation.name` is `retrieval`).
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(operation_name: impl IntoAttributeValue<super::enums::OperationName>) -> Self {
+    pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
-            AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name")
-                .value(operation_name),
-            false,
-        );
+        s.set(KeyValue::new("gen_ai.operation.name", "retrieval"), false);
         Self(s)
     }
     /// Low-cardinality class of the error that ended the operation.

@@ -31,7 +31,7 @@ use crate::builder;
 
 /// A `retrieval` span (CLIENT, `retrieval {gen_ai.data_source.id}`).
 pub fn retrieval() -> builder::GenAiRetrievalClient {
-    builder::GenAiRetrievalClient::new(OperationName::Retrieval)
+    builder::GenAiRetrievalClient::new()
 }
 
 /// A `create_agent` span (CLIENT, `create_agent {gen_ai.agent.name}`) for `provider`.
