@@ -39,6 +39,8 @@ pub struct Context {
     pub events: Vec<SignalCtx>,
     /// Metrics, sorted by id.
     pub metrics: Vec<SignalCtx>,
+    /// Typed builders of every span, metric and event (see [`crate::builders`]).
+    pub builders: crate::builders::BuildersCtx,
 }
 
 /// Registry identity.
@@ -201,6 +203,10 @@ pub struct SignalCtx {
     pub span_kind: Option<String>,
     /// Name pattern: the registry's primary span-name template alternative (spans).
     pub name_pattern: Option<String>,
+    /// The parts of the name pattern (spans), from the registry's parsed name template.
+    pub name_parts: Vec<crate::builders::NamePartCtx>,
+    /// Values of `gen_ai.operation.name` the definition claims (spans), from the registry.
+    pub operations: Vec<String>,
     /// Naming note (spans).
     pub span_name: Option<String>,
     /// Event name (events).
@@ -264,7 +270,15 @@ impl Context {
                 .claim(&const_name, &g.id)?;
             list.push(signal_ctx(g, const_name));
         }
+        let builders = crate::builders::BuildersCtx::new(
+            &spans,
+            &metrics,
+            &events,
+            &attributes,
+            &opts.crate_path,
+        )?;
         Ok(Self {
+            builders,
             registry: RegistryInfo {
                 name: registry.name.clone().unwrap_or_default(),
                 schema_url: registry.schema_url.clone().unwrap_or_default(),
@@ -533,6 +547,11 @@ fn signal_ctx(g: &Group, const_name: String) -> SignalCtx {
         name_pattern: span
             .and_then(|s| s.facts.name.as_ref()?.primary())
             .map(|p| p.text.clone()),
+        name_parts: span
+            .and_then(|s| s.facts.name.as_ref()?.primary())
+            .map(|p| crate::builders::name_parts(&p.parts))
+            .unwrap_or_default(),
+        operations: span.map(|s| s.facts.operations.clone()).unwrap_or_default(),
         span_name: span.and_then(|s| s.name.clone()),
         event_name: g.as_event().and_then(|e| e.name.clone()),
         metric_name: metric.and_then(|m| m.name.clone()),

@@ -24,6 +24,7 @@
 //! the context: see [`context::Context`].
 #![deny(missing_docs)]
 
+pub mod builders;
 pub mod context;
 /// The registry diff, now in [`genai_registry::diff`] (re-exported for existing callers).
 pub use genai_registry::diff;
@@ -53,6 +54,10 @@ const CRATE_TEMPLATES: &[(&str, &str)] = &[
     (
         "attribute.rs.j2",
         include_str!("../templates/semconv/attribute.rs.j2"),
+    ),
+    (
+        "builder.rs.j2",
+        include_str!("../templates/semconv/builder.rs.j2"),
     ),
     (
         "enums.rs.j2",
@@ -408,7 +413,7 @@ impl Builder {
         );
         paths.extend(self.registry.iter().cloned());
         paths.extend(self.dependencies.iter().map(|(_, p)| p.clone()));
-        for dir in &self.templates {
+        if let Some(dir) = &self.templates {
             collect_files(dir, &mut paths);
             paths.push(dir.clone());
         }

@@ -17,6 +17,8 @@ pub(crate) enum Kind {
     Tool,
     /// `#[instrument_workflow]` -> `invoke_workflow`
     Workflow,
+    /// `#[instrument_plan]` -> `plan`
+    Plan,
 }
 
 impl Kind {
@@ -25,6 +27,7 @@ impl Kind {
             Kind::Agent => "invoke_agent",
             Kind::Tool => "execute_tool",
             Kind::Workflow => "invoke_workflow",
+            Kind::Plan => "plan",
         }
     }
 
@@ -33,6 +36,7 @@ impl Kind {
             Kind::Agent => "instrument_agent",
             Kind::Tool => "instrument_tool",
             Kind::Workflow => "instrument_workflow",
+            Kind::Plan => "instrument_plan",
         }
     }
 
@@ -49,6 +53,7 @@ impl Kind {
                 "data_source_id",
                 "kind",
                 "fields",
+                "telemetry",
                 "tracer",
                 "parent",
                 "links",
@@ -59,13 +64,33 @@ impl Kind {
                 "description",
                 "tool_type",
                 "call_id",
+                "skip",
+                "arguments",
                 "fields",
+                "telemetry",
                 "tracer",
                 "parent",
                 "links",
                 "crate",
             ],
-            Kind::Workflow => &["name", "fields", "tracer", "parent", "links", "crate"],
+            Kind::Workflow => &[
+                "name",
+                "fields",
+                "telemetry",
+                "tracer",
+                "parent",
+                "links",
+                "crate",
+            ],
+            Kind::Plan => &[
+                "agent",
+                "fields",
+                "telemetry",
+                "tracer",
+                "parent",
+                "links",
+                "crate",
+            ],
         }
     }
 }
@@ -111,6 +136,11 @@ pub(crate) struct Args {
     pub client: bool,
     pub tool_type: Option<&'static str>,
     pub fields: Vec<Field>,
+    /// `skip(a, b)`: tool arguments left out of the captured arguments.
+    pub skip: Vec<Ident>,
+    /// `arguments(key = expr, ..)`: the captured tool arguments, given explicitly.
+    pub arguments: Option<Vec<(String, Expr)>>,
+    pub telemetry: Option<Expr>,
     pub tracer: Option<Expr>,
     pub parent: Option<Expr>,
     pub links: Option<Expr>,
@@ -165,6 +195,29 @@ fn parse_args(kind: Kind, input: ParseStream<'_>) -> syn::Result<Args> {
             let content;
             syn::parenthesized!(content in input);
             args.fields = parse_fields(&content)?;
+        } else if key_str == "skip" {
+            let content;
+            syn::parenthesized!(content in input);
+            let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+            for n in names {
+                if args.skip.contains(&n) {
+                    return Err(Error::new(n.span(), format!("`{n}` is skipped twice")));
+                }
+                args.skip.push(n);
+            }
+        } else if key_str == "arguments" {
+            let content;
+            syn::parenthesized!(content in input);
+            let items = Punctuated::<ArgumentSyntax, Token![,]>::parse_terminated(&content)?;
+            let mut out: Vec<(String, Expr)> = Vec::new();
+            for ArgumentSyntax(k, e) in items {
+                let name = k.to_string();
+                if out.iter().any(|(o, _)| *o == name) {
+                    return Err(Error::new(k.span(), format!("duplicate argument `{name}`")));
+                }
+                out.push((name, e));
+            }
+            args.arguments = Some(out);
         } else {
             input
                 .parse::<Token![=]>()
@@ -206,12 +259,13 @@ fn parse_args(kind: Kind, input: ParseStream<'_>) -> syn::Result<Args> {
                     let e: Expr = input.parse()?;
                     match key_str.as_str() {
                         "tracer" => args.tracer = Some(e),
+                        "telemetry" => args.telemetry = Some(e),
                         "parent" => args.parent = Some(e),
                         "links" => args.links = Some(e),
                         _ => {
                             let v = string_arg(&key_str, e)?;
                             let slot = match key_str.as_str() {
-                                "name" => &mut args.name,
+                                "name" | "agent" => &mut args.name,
                                 "id" => &mut args.id,
                                 "description" => &mut args.description,
                                 "version" => &mut args.version,
@@ -293,6 +347,17 @@ fn parse_fields(input: ParseStream<'_>) -> syn::Result<Vec<Field>> {
         });
     }
     Ok(out)
+}
+
+/// One `name = expr` entry of `arguments(...)`.
+struct ArgumentSyntax(Ident, Expr);
+
+impl Parse for ArgumentSyntax {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let k = input.call(Ident::parse_any)?;
+        input.parse::<Token![=]>()?;
+        Ok(ArgumentSyntax(k, input.parse()?))
+    }
 }
 
 struct FieldSyntax {

@@ -60,33 +60,23 @@ pub(crate) fn expand(kind: Kind, args: Args, mut item: ItemFn) -> syn::Result<To
         let Start { start, record } = &start;
         parse_quote!({
             let __genai_active: #rt::Active = #start;
-            if let #rt::Active::Recording(__genai_cx) = &__genai_active {
+            if let ::core::option::Option::Some(__genai_cx) = __genai_active.recording_context() {
                 #record
             }
             #[allow(unused_mut, clippy::redundant_closure_call)]
             let mut __genai_body = || #ret_ann #block;
-            match __genai_active {
-                #rt::Active::Recording(__genai_cx) => {
-                    let __genai_res = {
-                        let __genai_guard = ::core::clone::Clone::clone(&__genai_cx).attach();
-                        ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(__genai_body))
-                    };
-                    match __genai_res {
-                        ::core::result::Result::Ok(__genai_v) => {
-                            #outcome
-                            __genai_v
-                        }
-                        ::core::result::Result::Err(__genai_panic) => {
-                            #rt::finish_panic(&__genai_cx, &*__genai_panic);
-                            ::std::panic::resume_unwind(__genai_panic)
-                        }
-                    }
+            let __genai_res = {
+                let __genai_guard = __genai_active.attach();
+                ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(__genai_body))
+            };
+            match __genai_res {
+                ::core::result::Result::Ok(__genai_v) => {
+                    #outcome
+                    __genai_v
                 }
-                // Unsampled: the span context is current (children follow the sampling
-                // decision) but nothing records, so no panic or outcome handling.
-                __genai_other => {
-                    let __genai_guard = __genai_other.attach();
-                    __genai_body()
+                ::core::result::Result::Err(__genai_panic) => {
+                    __genai_active.finish_panic(&*__genai_panic);
+                    ::std::panic::resume_unwind(__genai_panic)
                 }
             }
         })
@@ -95,11 +85,12 @@ pub(crate) fn expand(kind: Kind, args: Args, mut item: ItemFn) -> syn::Result<To
     Ok(item.into_token_stream())
 }
 
-/// The code that runs after the future completes: outcome, optional result capture, span end.
+/// The code that runs after the call completes: outcome, optional result capture, span end,
+/// metrics.
 fn outcome_code(rt: &TokenStream, v: TokenStream, capture_result: bool) -> TokenStream {
     let result = if capture_result {
         quote! {
-            let __genai_result_json = if #rt::capture_on_span() {
+            let __genai_result_json = if __genai_active.capture_on_span() {
                 #[allow(unused_imports)]
                 use #rt::{ResultJsonSer as _, ResultJsonOk as _, ResultJsonNone as _};
                 (&&&#rt::Probe(&#v)).__genai_result_json()
@@ -116,7 +107,7 @@ fn outcome_code(rt: &TokenStream, v: TokenStream, capture_result: bool) -> Token
             use #rt::{OutcomeFull as _, OutcomeStd as _, OutcomeDisplay as _, OutcomeNone as _};
             #result
             let __genai_outcome = (&&&&#rt::Probe(&#v)).__genai_outcome();
-            #rt::finish(&__genai_cx, __genai_outcome, __genai_result_json);
+            __genai_active.finish(__genai_outcome, __genai_result_json);
         }
     }
 }
@@ -131,24 +122,13 @@ fn async_body(
     let Start { start, record } = start;
     quote! {
         let __genai_active: #rt::Active = #start;
-        if let #rt::Active::Recording(__genai_cx) = &__genai_active {
+        if let ::core::option::Option::Some(__genai_cx) = __genai_active.recording_context() {
             #record
         }
         let __genai_fut = #fut;
-        match __genai_active {
-            #rt::Active::Recording(__genai_cx) => {
-                let __genai_v = #rt::Instrumented::new(
-                    __genai_fut,
-                    ::core::clone::Clone::clone(&__genai_cx),
-                ).await;
-                #outcome
-                __genai_v
-            }
-            #rt::Active::Unsampled(__genai_cx) => {
-                #rt::FutureExt::with_context(__genai_fut, __genai_cx).await
-            }
-            #rt::Active::Off => __genai_fut.await,
-        }
+        let __genai_v = #rt::Instrumented::new(__genai_fut, &__genai_active).await;
+        #outcome
+        __genai_v
     }
 }
 
@@ -281,9 +261,12 @@ fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, rt: &TokenS
         Kind::Agent => ("gen_ai.agent.name", &args.name),
         Kind::Tool => ("gen_ai.tool.name", &args.name),
         Kind::Workflow => ("gen_ai.workflow.name", &args.name),
+        Kind::Plan => ("gen_ai.agent.name", &args.name),
     };
     // Name: literal (default: fn name) -> static span name; expression -> formatted at call time.
     let (name_setup, span_name, name_value) = match name_arg {
+        // A plan without `agent = ..`: named after the agent it runs in, at call time.
+        None if kind == Kind::Plan => (quote!(), quote!(#rt::Cow::Borrowed(#op)), quote!()),
         None | Some(StrArg::Lit(_)) => {
             let n = match name_arg {
                 Some(StrArg::Lit(s)) => s.value(),
@@ -338,7 +321,6 @@ fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, rt: &TokenS
                     .as_ref()
                     .map(|a| kv("gen_ai.request.model", cow(rt, a))),
             );
-            opt("gen_ai.agent.id", &args.id);
             opt("gen_ai.agent.description", &description);
             opt("gen_ai.agent.version", &args.version);
             opt("gen_ai.conversation.id", &args.conversation_id);
@@ -354,6 +336,11 @@ fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, rt: &TokenS
         }
         Kind::Workflow => {
             sampling.push(kv(name_key, name_value));
+        }
+        Kind::Plan => {
+            if name_arg.is_some() {
+                sampling.push(kv(name_key, name_value));
+            }
         }
     }
     let span_kind = if args.client {
@@ -389,29 +376,38 @@ fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, rt: &TokenS
         .collect();
 
     let capture_args = if kind == Kind::Tool {
-        let names: Vec<syn::Ident> = item
-            .sig
-            .inputs
-            .iter()
-            .filter_map(|a| match a {
-                FnArg::Typed(pt) => match &*pt.pat {
-                    Pat::Ident(pi) if pi.by_ref.is_none() => Some(pi.ident.clone()),
-                    _ => None,
-                },
-                FnArg::Receiver(_) => None,
-            })
-            .collect();
-        let strs: Vec<String> = names
-            .iter()
-            .map(|n| n.to_string().trim_start_matches("r#").to_string())
-            .collect();
+        let pushes: Vec<TokenStream> = match &args.arguments {
+            Some(explicit) => explicit
+                .iter()
+                .map(|(k, e)| {
+                    quote_spanned!(e.span()=> __genai_args.push(#k, (&&#rt::Probe(&(#e))).__genai_arg_json());)
+                })
+                .collect(),
+            None => item
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|a| match a {
+                    FnArg::Typed(pt) => match &*pt.pat {
+                        Pat::Ident(pi) if pi.by_ref.is_none() => Some(pi.ident.clone()),
+                        _ => None,
+                    },
+                    FnArg::Receiver(_) => None,
+                })
+                .filter(|n| !args.skip.contains(n))
+                .map(|n| {
+                    let k = n.to_string().trim_start_matches("r#").to_string();
+                    quote!(__genai_args.push(#k, (&&#rt::Probe(&#n)).__genai_arg_json());)
+                })
+                .collect(),
+        };
         quote! {
-            if #rt::capture_on_span() {
+            if __genai_active.capture_on_span() {
                 #[allow(unused_imports)]
                 use #rt::{ArgJsonSer as _, ArgJsonNone as _};
                 let mut __genai_args = #rt::ArgsJson::new();
-                #( __genai_args.push(#strs, (&&#rt::Probe(&#names)).__genai_arg_json()); )*
-                __genai_args.record(&__genai_span);
+                #( #pushes )*
+                __genai_args.record(&__genai_span, &__genai_active);
             }
         }
     } else {
@@ -428,13 +424,31 @@ fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, rt: &TokenS
         }
         None => quote!(::core::option::Option::None),
     };
+    let telemetry = match &args.telemetry {
+        Some(t) => quote_spanned!(t.span()=> #rt::telemetry_of(&#t)),
+        None => quote!(#rt::default_telemetry()),
+    };
     let tracer = match &args.tracer {
         Some(t) => quote_spanned!(t.span()=> &#t),
-        None => quote!(&#rt::default_tracer()),
+        None => quote!(&__genai_telemetry.tracer()),
+    };
+    let op_variant = match kind {
+        Kind::Agent => quote!(#rt::Op::Agent),
+        Kind::Tool => quote!(#rt::Op::Tool),
+        Kind::Workflow => quote!(#rt::Op::Workflow),
+        Kind::Plan => quote!(#rt::Op::Plan),
+    };
+    let agent_id = match (&args.id, kind) {
+        (Some(a), Kind::Agent) => {
+            let c = cow(rt, a);
+            quote!(::core::option::Option::Some(#c))
+        }
+        _ => quote!(::core::option::Option::None),
     };
     // Room for every attribute the macro may add up front, so that the recording span's
     // attribute vector (the builder's, kept by the SDK) does not grow.
-    let capacity = sampling.len() + extra.len() + later.len() + fields.len();
+    // (+2: the enclosing agent's name and id on tool and plan spans.)
+    let capacity = sampling.len() + extra.len() + later.len() + fields.len() + 2;
     let extra_fn = if extra.is_empty() {
         quote!(|_| {})
     } else {
@@ -443,6 +457,7 @@ fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, rt: &TokenS
     let start = quote! {{
         #name_setup
         let __genai_parent: ::core::option::Option<&#rt::Context> = #parent;
+        let __genai_telemetry: #rt::Telemetry = #telemetry;
         #[allow(unused_mut)]
         let __genai_tracer_ref = #tracer;
         #[allow(unused_imports)]
@@ -455,8 +470,13 @@ fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, rt: &TokenS
             #span_kind,
             __genai_attrs,
             #extra_fn,
-            __genai_parent,
-            #links,
+            #rt::StartArgs {
+                op: #op_variant,
+                telemetry: ::core::clone::Clone::clone(&__genai_telemetry),
+                parent: __genai_parent,
+                links: #links,
+                agent_id: #agent_id,
+            },
         )
     }};
     let record = if later.is_empty() && fields.is_empty() && capture_args.is_empty() {

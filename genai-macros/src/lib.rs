@@ -71,11 +71,23 @@ pub fn instrument_agent(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// Instruments a function as an `execute_tool` span.
 ///
 /// Arguments: `name`, `description`, `call_id` (string literal or expression),
-/// `tool_type = function | extension | datastore`, and the common `fields(..)`, `tracer`,
+/// `tool_type = function | extension | datastore`, `skip(arg, ..)` (arguments left out of the
+/// captured `gen_ai.tool.call.arguments`), `arguments(key = expr, ..)` (the captured arguments,
+/// given explicitly, e.g. renamed), and the common `fields(..)`, `telemetry`, `tracer`,
 /// `parent`, `links`, `crate`. See `genai_semconv::instrument`.
 #[proc_macro_attribute]
 pub fn instrument_tool(attr: TokenStream, item: TokenStream) -> TokenStream {
     run(Kind::Tool, attr, item)
+}
+
+/// Instruments a function as a `plan` span (INTERNAL): the agent working out a plan.
+///
+/// Arguments: `agent` (the agent's name; default: the agent whose invocation the call runs
+/// in) and the common `fields(..)`, `telemetry`, `tracer`, `parent`, `links`, `crate`. Errors,
+/// panics and parents are handled as by the other macros. See `genai_semconv::instrument`.
+#[proc_macro_attribute]
+pub fn instrument_plan(attr: TokenStream, item: TokenStream) -> TokenStream {
+    run(Kind::Plan, attr, item)
 }
 
 /// Instruments a function as an `invoke_workflow` span.

@@ -1,6 +1,8 @@
 //! Overhead of an instrumented tool call (an `execute_tool` span with 5 attributes) against
 //! the same span written by hand, `tracing::instrument` + `tracing-opentelemetry`, no provider,
-//! and an `AlwaysOff` sampler.
+//! and an `AlwaysOff` sampler; the generated `execute_tool` builder against the same span by
+//! hand; and an instrumented agent invocation (one tool call, with the agent and tool metrics)
+//! against the same spans and metric points written by hand.
 //!
 //! ```sh
 //! cargo bench -p genai-semconv --bench instrument -- --warm-up-time 1 --measurement-time 3
@@ -11,10 +13,15 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group};
-use genai_semconv::instrument_tool;
+use genai_semconv::builder::GenAiExecuteToolInternal;
+use genai_semconv::instrument::telemetry::Telemetry;
+use genai_semconv::{ToolType, instrument_agent, instrument_tool};
+use opentelemetry::global::BoxedTracer;
+use opentelemetry::metrics::{Histogram, MeterProvider as _};
 use opentelemetry::trace::{SpanKind, TraceContextExt, Tracer, TracerProvider as _};
 use opentelemetry::{Context, InstrumentationScope, KeyValue};
 use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::metrics::{ManualReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::{Sampler, SdkTracer, SdkTracerProvider, SpanData, SpanExporter};
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -99,6 +106,124 @@ fn tool_tracing(x: u64) -> u64 {
     black_box(x) + 1
 }
 
+/// The same span through the generated builder.
+fn builder_span(t: &Telemetry, x: u64) -> u64 {
+    let span = GenAiExecuteToolInternal::new("search")
+        .tool_type(ToolType::Datastore)
+        .tool_call_id("call_1")
+        .tool_description("Searches the index.")
+        .telemetry(t)
+        .start();
+    let r = span.in_scope(|| black_box(x) + 1);
+    span.end();
+    r
+}
+
+/// Searches the index (inside the agent).
+#[instrument_tool(telemetry = t, name = "search", tool_type = datastore, call_id = "call_1")]
+fn agent_tool(t: &Telemetry, x: u64) -> u64 {
+    let _ = t;
+    black_box(x) + 1
+}
+
+/// An agent invocation with one tool call.
+#[instrument_agent(telemetry = t, name = "bench-agent", provider = "openai", model = "gpt-4o")]
+fn agent_macro(t: &Telemetry, x: u64) -> u64 {
+    agent_tool(t, x)
+}
+
+/// The hand-written agent: the same two spans and the same five metric points.
+struct HandAgent {
+    tracer: BoxedTracer,
+    agent_duration: Histogram<f64>,
+    inference_calls: Histogram<u64>,
+    tool_calls: Histogram<u64>,
+    tool_duration: Histogram<f64>,
+}
+
+fn agent_hand(h: &HandAgent, x: u64) -> u64 {
+    use std::time::Instant;
+    let started = Instant::now();
+    let span = h
+        .tracer
+        .span_builder("invoke_agent bench-agent")
+        .with_kind(SpanKind::Internal)
+        .with_attributes(vec![
+            KeyValue::new("gen_ai.operation.name", "invoke_agent"),
+            KeyValue::new("gen_ai.provider.name", "openai"),
+            KeyValue::new("gen_ai.agent.name", "bench-agent"),
+            KeyValue::new("gen_ai.request.model", "gpt-4o"),
+            KeyValue::new(
+                "gen_ai.agent.description",
+                "An agent invocation with one tool call.",
+            ),
+        ])
+        .start(&h.tracer);
+    let cx = Context::current_with_span(span);
+    let r = {
+        let _g = cx.clone().attach();
+        let t0 = Instant::now();
+        let mut a = attrs();
+        a.push(KeyValue::new("gen_ai.agent.name", "bench-agent"));
+        let tool = h
+            .tracer
+            .span_builder("execute_tool search")
+            .with_kind(SpanKind::Internal)
+            .with_attributes(a)
+            .start(&h.tracer);
+        let tcx = Context::current_with_span(tool);
+        let r = {
+            let _g = tcx.clone().attach();
+            black_box(x) + 1
+        };
+        tcx.span().end();
+        h.tool_duration.record(
+            t0.elapsed().as_secs_f64(),
+            &[
+                KeyValue::new("gen_ai.tool.name", "search"),
+                KeyValue::new("gen_ai.tool.type", "datastore"),
+                KeyValue::new("gen_ai.agent.name", "bench-agent"),
+            ],
+        );
+        r
+    };
+    cx.span().end();
+    let name = [KeyValue::new("gen_ai.agent.name", "bench-agent")];
+    h.agent_duration.record(
+        started.elapsed().as_secs_f64(),
+        &[
+            KeyValue::new("gen_ai.agent.name", "bench-agent"),
+            KeyValue::new("gen_ai.request.model", "gpt-4o"),
+        ],
+    );
+    h.inference_calls.record(0, &name);
+    h.tool_calls.record(1, &name);
+    r
+}
+
+fn agent_setup(sdk: &SdkTracerProvider) -> (Telemetry, HandAgent, SdkMeterProvider) {
+    let mp = SdkMeterProvider::builder()
+        .with_reader(ManualReader::builder().build())
+        .build();
+    let t = Telemetry::builder()
+        .tracer_provider(sdk)
+        .meter_provider(&mp)
+        .build();
+    let meter = mp.meter("bench");
+    let hand = HandAgent {
+        tracer: BoxedTracer::new(Box::new(sdk.tracer("bench"))),
+        agent_duration: meter.f64_histogram("gen_ai.invoke_agent.duration").build(),
+        inference_calls: meter
+            .u64_histogram("gen_ai.invoke_agent.inference_calls")
+            .build(),
+        tool_calls: meter
+            .u64_histogram("gen_ai.invoke_agent.tool_calls")
+            .build(),
+        tool_duration: meter.f64_histogram("gen_ai.execute_tool.duration").build(),
+    };
+    (t, hand, mp)
+}
+
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("execute_tool");
     let sdk = provider(Sampler::AlwaysOn);
@@ -122,6 +247,21 @@ fn bench(c: &mut Criterion) {
     g.bench_function("macro_always_off", |b| {
         b.iter(|| tool_macro(&off_tracer, 1))
     });
+
+    // (e) the generated builder against the same span by hand, same (boxed) tracer.
+    let t = Telemetry::builder().tracer_provider(&sdk).build();
+    let boxed = BoxedTracer::new(Box::new(sdk.tracer("bench")));
+    g.bench_function("e_hand_boxed", |b| b.iter(|| hand(&boxed, 1)));
+    g.bench_function("builder_boxed", |b| b.iter(|| builder_span(&t, 1)));
+    g.finish();
+
+    // (f) an agent invocation with one tool call and its metrics.
+    let mut g = c.benchmark_group("invoke_agent");
+    let (t, hand_agent, _mp) = agent_setup(&sdk);
+    g.bench_function("f_hand_with_metrics", |b| {
+        b.iter(|| agent_hand(&hand_agent, 1))
+    });
+    g.bench_function("macro_with_metrics", |b| b.iter(|| agent_macro(&t, 1)));
     g.finish();
 }
 
@@ -155,8 +295,11 @@ fn interleaved() {
     let tracer = sdk.tracer("bench");
     let off = provider(Sampler::AlwaysOff);
     let off_tracer = off.tracer("bench");
+    let t = Telemetry::builder().tracer_provider(&sdk).build();
+    let boxed = BoxedTracer::new(Box::new(sdk.tracer("bench")));
+    let (ta, hand_agent, _mp) = agent_setup(&sdk);
     type Call<'a> = &'a dyn Fn() -> u64;
-    let cases: [(&str, Call<'_>, Call<'_>); 3] = [
+    let cases: [(&str, Call<'_>, Call<'_>); 5] = [
         ("(a) sdk", &|| hand(&tracer, 1), &|| tool_macro(&tracer, 1)),
         ("(c) no provider", &|| hand_global(1), &|| {
             tool_macro_global(1)
@@ -164,6 +307,14 @@ fn interleaved() {
         ("(d) always off", &|| hand(&off_tracer, 1), &|| {
             tool_macro(&off_tracer, 1)
         }),
+        ("(e) generated builder", &|| hand(&boxed, 1), &|| {
+            builder_span(&t, 1)
+        }),
+        (
+            "(f) agent with metrics",
+            &|| agent_hand(&hand_agent, 1),
+            &|| agent_macro(&ta, 1),
+        ),
     ];
     let n = 20_000;
     for (label, h, m) in cases {

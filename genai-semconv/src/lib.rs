@@ -24,6 +24,7 @@
 // other crates (build scripts using `genai_codegen::Builder`).
 extern crate self as genai_semconv;
 
+pub mod content;
 pub mod descriptor;
 pub mod key;
 
@@ -31,10 +32,10 @@ pub mod key;
 mod generated;
 
 pub use generated::enums::*;
-pub use generated::{SCHEMA_URL, VERSION, attribute, enums, event, metric, span};
+pub use generated::{SCHEMA_URL, VERSION, attribute, builder, enums, event, metric, span};
 
 // --- instrumentation (owned by the instrumentation engineer): `pub mod instrument;` and the
 // --- macro re-exports `pub use genai_macros::{instrument_agent, instrument_tool};` go here.
 
 pub mod instrument;
-pub use genai_macros::{instrument_agent, instrument_tool, instrument_workflow};
+pub use genai_macros::{instrument_agent, instrument_plan, instrument_tool, instrument_workflow};

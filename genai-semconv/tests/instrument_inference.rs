@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use genai_semconv::instrument::capture::{CaptureGuard, CaptureMode};
 use genai_semconv::instrument::inference::{
-    DURATION_BUCKETS, EmbeddingsSpan, GenAiMetrics, InferenceSpan, Message, Part, TOKEN_BUCKETS,
-    Usage,
+    DURATION_BUCKETS, EmbeddingsSpan, GenAiMetrics, InferenceSpan, InstructionPart, Message,
+    TOKEN_BUCKETS, Usage,
 };
 use opentelemetry::global::BoxedTracer;
 use opentelemetry::trace::{SpanKind, Status, TracerProvider as _};
@@ -183,8 +183,12 @@ fn chat_span_and_metrics() {
     );
 
     f.meter_provider.force_flush().unwrap();
-    let pts = points(&f.metrics.get_finished_metrics().unwrap());
-    assert_eq!(pts.len(), 3, "{pts:?}");
+    let mut pts = points(&f.metrics.get_finished_metrics().unwrap());
+    assert_eq!(pts.len(), 4, "{pts:?}");
+    // `first_chunk()` recorded the streaming metric (no advised buckets: SDK defaults).
+    let ttfc = pts.remove(1);
+    assert_eq!(ttfc.0, "gen_ai.client.operation.time_to_first_chunk");
+    assert_eq!(ttfc.2, 1);
     let base = |extra: &[KeyValue]| {
         let mut v = vec![
             KeyValue::new("gen_ai.operation.name", "chat"),
@@ -223,11 +227,7 @@ fn capture_and_errors_and_embeddings() {
     {
         let _g = CaptureGuard::new(CaptureMode::SpanAndEvent);
         let call = InferenceSpan::chat("anthropic", "claude")
-            .system_instructions(|| {
-                vec![Part::Text {
-                    content: "be brief".into(),
-                }]
-            })
+            .system_instructions(|| vec![InstructionPart::text("be brief")])
             .input_messages(|| vec![Message::user("hi")])
             .tracer(f.tracer.clone())
             .metrics(f.gen_ai.clone())
@@ -321,9 +321,7 @@ fn content_call(f: &Fixture, fail: bool) {
         .temperature(0.5)
         .system_instructions(|| {
             CONTENT_BUILDS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            vec![Part::Text {
-                content: "be brief".into(),
-            }]
+            vec![InstructionPart::text("be brief")]
         })
         .input_messages(|| {
             CONTENT_BUILDS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -344,7 +342,7 @@ fn content_call(f: &Fixture, fail: bool) {
                 })
                 .output_messages(|| {
                     CONTENT_BUILDS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    vec![Message::assistant("hello")]
+                    vec![Message::assistant("hello").with_finish_reason("stop")]
                 })
         });
     }
@@ -363,7 +361,7 @@ fn capture_modes_route_content_to_span_and_event() {
     use std::sync::atomic::Ordering;
     let _lock = LOCK.lock().unwrap_or_else(|p| p.into_inner());
     let input = r#"[{"role":"user","parts":[{"type":"text","content":"hi"}]}]"#;
-    let output = r#"[{"role":"assistant","parts":[{"type":"text","content":"hello"}]}]"#;
+    let output = r#"[{"role":"assistant","parts":[{"type":"text","content":"hello"}],"finish_reason":"stop"}]"#;
     let system = r#"[{"type":"text","content":"be brief"}]"#;
     for (mode, on_span, on_event) in [
         (CaptureMode::NoContent, false, false),

@@ -8,8 +8,9 @@ use std::fmt::Display;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
-use std::sync::LazyLock;
+use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
+use std::time::Instant;
 
 pub use opentelemetry::context::FutureExt;
 pub use opentelemetry::trace::{
@@ -18,19 +19,43 @@ pub use opentelemetry::trace::{
 pub use opentelemetry::{Context, KeyValue, Value};
 pub use std::borrow::Cow;
 
-use opentelemetry::InstrumentationScope;
-use opentelemetry::global::BoxedTracer;
+pub use super::telemetry::{Telemetry, TracerRef};
 
 use super::ErrorType;
-use super::capture;
-use super::keys;
+use super::agent::AgentScope;
+use crate::attribute as a;
+use crate::descriptor::MetricDescriptor;
+use crate::metric as m;
 
-static SCOPE: LazyLock<InstrumentationScope> = LazyLock::new(super::instrumentation_scope);
-
-/// The tracer used when no `tracer = ..` is given: the global provider *at call time*.
+/// The handle used when no `telemetry = ..` is given: the global one *at call time*.
 #[inline]
-pub fn default_tracer() -> BoxedTracer {
-    opentelemetry::global::tracer_with_scope(SCOPE.clone())
+pub fn default_telemetry() -> Telemetry {
+    Telemetry::current()
+}
+
+/// Accepts a `Telemetry` or a reference to one for `telemetry = expr`.
+pub trait AsTelemetry {
+    fn __genai_telemetry(&self) -> &Telemetry;
+}
+impl AsTelemetry for Telemetry {
+    fn __genai_telemetry(&self) -> &Telemetry {
+        self
+    }
+}
+impl<T: AsTelemetry + ?Sized> AsTelemetry for &T {
+    fn __genai_telemetry(&self) -> &Telemetry {
+        (**self).__genai_telemetry()
+    }
+}
+impl<T: AsTelemetry + ?Sized> AsTelemetry for Arc<T> {
+    fn __genai_telemetry(&self) -> &Telemetry {
+        (**self).__genai_telemetry()
+    }
+}
+
+/// The handle of `telemetry = expr`.
+pub fn telemetry_of<T: AsTelemetry + ?Sized>(t: &T) -> Telemetry {
+    t.__genai_telemetry().clone()
 }
 
 /// Accepts a tracer, a reference to one, or a smart pointer to one for `tracer = expr`.
@@ -44,6 +69,12 @@ impl<T: Tracer> AsTracer for T {
         self
     }
 }
+impl AsTracer for TracerRef<'_> {
+    type T = opentelemetry::global::BoxedTracer;
+    fn __genai_tracer(&self) -> &Self::T {
+        self.get()
+    }
+}
 /// `op name` for a dynamic name.
 pub fn span_name(op: &'static str, name: &str) -> Cow<'static, str> {
     let mut s = String::with_capacity(op.len() + 1 + name.len());
@@ -53,27 +84,170 @@ pub fn span_name(op: &'static str, name: &str) -> Cow<'static, str> {
     Cow::Owned(s)
 }
 
-/// What an instrumented call runs in.
-pub enum Active {
-    /// No valid span (no provider installed, or telemetry suppressed): nothing to make current,
-    /// nothing to record.
-    Off,
-    /// A valid span context that does not record (the sampler dropped it). It is made current so
-    /// that children follow the sampling decision; nothing is recorded and nothing is ended.
-    Unsampled(Context),
-    /// A recording span: current during the call, ended after it.
-    Recording(Context),
+/// Which operation a macro instruments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `invoke_agent`.
+    Agent,
+    /// `execute_tool`.
+    Tool,
+    /// `invoke_workflow`.
+    Workflow,
+    /// `plan`.
+    Plan,
+}
+
+impl Op {
+    fn duration_metric(self) -> Option<&'static MetricDescriptor> {
+        match self {
+            Op::Agent => Some(&m::GEN_AI_INVOKE_AGENT_DURATION),
+            Op::Tool => Some(&m::GEN_AI_EXECUTE_TOOL_DURATION),
+            Op::Workflow => Some(&m::GEN_AI_WORKFLOW_DURATION),
+            Op::Plan => None,
+        }
+    }
+}
+
+/// What an instrumented call runs in: the context to make current, whether its span records,
+/// and what is needed to record its metrics when it ends.
+pub struct Active {
+    /// The context made current during the call (`None`: nothing to make current).
+    cx: Option<Context>,
+    recording: bool,
+    op: Op,
+    started: Instant,
+    telemetry: Telemetry,
+    /// Attributes of the duration metric (those of the span's that the metric defines).
+    metric_attrs: Vec<KeyValue>,
+    /// Agents: their own scope; tools: the scope of the agent they run in.
+    scope: Option<Arc<AgentScope>>,
 }
 
 impl Active {
-    /// Attaches the context of an unsampled span (the `Off` and `Unsampled` arms).
+    /// The context of the recording span (for attributes set before the call).
     #[inline]
-    pub fn attach(self) -> Option<opentelemetry::ContextGuard> {
-        match self {
-            Active::Off => None,
-            Active::Unsampled(cx) | Active::Recording(cx) => Some(cx.attach()),
+    pub fn recording_context(&self) -> Option<&Context> {
+        if self.recording {
+            self.cx.as_ref()
+        } else {
+            None
         }
     }
+
+    /// Makes the call's context current until the guard drops.
+    #[inline]
+    pub fn attach(&self) -> Option<opentelemetry::ContextGuard> {
+        self.cx.clone().map(Context::attach)
+    }
+
+    /// The context to attach on every poll of the call's future.
+    #[inline]
+    pub fn future_context(&self) -> Option<Context> {
+        self.cx.clone()
+    }
+
+    /// Whether the span records.
+    #[inline]
+    pub fn is_recording(&self) -> bool {
+        self.recording
+    }
+
+    /// Whether opt-in content goes on the span.
+    #[inline]
+    pub fn capture_on_span(&self) -> bool {
+        self.recording && self.telemetry.capture_mode().on_span()
+    }
+
+    /// Applies the handle's redactor.
+    pub fn redact(&self, content: String) -> String {
+        self.telemetry.redact(content)
+    }
+
+    /// Records the outcome (and the captured tool result), ends the span and records the
+    /// operation's metrics.
+    pub fn finish(self, outcome: Outcome<'_>, result_json: Option<String>) {
+        let error_type = match &outcome {
+            Outcome::Err { error_type, .. } => Some(error_type.clone()),
+            Outcome::Ok => None,
+        };
+        if let (true, Some(cx)) = (self.recording, &self.cx) {
+            let span = cx.span();
+            if let Some(r) = result_json {
+                span.set_attribute(KeyValue::new(
+                    a::GEN_AI_TOOL_CALL_RESULT.key(),
+                    self.telemetry.redact(r),
+                ));
+            }
+            if self.op == Op::Agent
+                && let Some(scope) = &self.scope
+            {
+                span.set_attributes(scope.usage().attributes());
+            }
+            if let Outcome::Err {
+                message,
+                error_type,
+                error,
+            } = outcome
+            {
+                super::record_error_parts(&span, &message, error_type, error);
+            }
+            span.end();
+        }
+        self.record_metrics(error_type);
+    }
+
+    /// Records a panic as an error on the span, ends it and records the metrics. The caller
+    /// resumes the panic.
+    pub fn finish_panic(self, payload: &(dyn Any + Send)) {
+        if let (true, Some(cx)) = (self.recording, &self.cx) {
+            finish_panic(cx, payload);
+        }
+        self.record_metrics(Some(Cow::Borrowed("panic")));
+    }
+
+    fn record_metrics(mut self, error_type: Option<Cow<'static, str>>) {
+        if self.op == Op::Plan {
+            return;
+        }
+        let i = self.telemetry.instruments();
+        let elapsed = self.started.elapsed().as_secs_f64();
+        if let Some(t) = error_type {
+            self.metric_attrs
+                .push(KeyValue::new(a::ERROR_TYPE.key(), t));
+        }
+        match self.op {
+            Op::Agent => {
+                i.agent_duration.record(elapsed, &self.metric_attrs);
+                if let Some(scope) = &self.scope {
+                    let name: Vec<KeyValue> = scope
+                        .name()
+                        .map(|n| KeyValue::new(a::GEN_AI_AGENT_NAME.key(), n.to_owned()))
+                        .into_iter()
+                        .collect();
+                    i.agent_inference_calls
+                        .record(scope.inference_calls(), &name);
+                    i.agent_tool_calls.record(scope.tool_calls(), &name);
+                }
+            }
+            Op::Tool => i.tool_duration.record(elapsed, &self.metric_attrs),
+            Op::Workflow => i.workflow_duration.record(elapsed, &self.metric_attrs),
+            Op::Plan => {}
+        }
+    }
+}
+
+/// The arguments of [`start`] that are not span-builder parts.
+pub struct StartArgs<'a> {
+    /// The operation.
+    pub op: Op,
+    /// The handle (metrics, capture, redaction, events).
+    pub telemetry: Telemetry,
+    /// The parent (default: the current context).
+    pub parent: Option<&'a Context>,
+    /// Links.
+    pub links: Option<Vec<Link>>,
+    /// `gen_ai.agent.id` (agents).
+    pub agent_id: Option<Cow<'static, str>>,
 }
 
 /// Starts a span and puts it into a context, reading the current context once.
@@ -85,7 +259,8 @@ impl Active {
 ///
 /// A span that does not record is dropped at once and only its span context is kept
 /// ([`TraceContextExt::with_remote_span_context`] keeps the `is_remote` flag of the context given
-/// to it, which is `false` here): no boxing, no end timestamp, no error recording.
+/// to it, which is `false` here): no boxing, no end timestamp, no error recording. Metrics are
+/// recorded whether the span records or not.
 #[inline]
 pub fn start<T, F>(
     tracer: &T,
@@ -93,18 +268,17 @@ pub fn start<T, F>(
     kind: SpanKind,
     attributes: Vec<KeyValue>,
     extra: F,
-    parent: Option<&Context>,
-    links: Option<Vec<Link>>,
+    args: StartArgs<'_>,
 ) -> Active
 where
     T: Tracer,
     T::Span: Send + Sync + 'static,
     F: FnOnce(&mut T::Span),
 {
-    match parent {
-        Some(p) => start_in(tracer, name, kind, attributes, extra, links, p),
+    match args.parent {
+        Some(p) => start_in(tracer, name, kind, attributes, extra, args, p),
         None => Context::map_current(move |cx| {
-            start_in(tracer, name, kind, attributes, extra, links, cx)
+            start_in(tracer, name, kind, attributes, extra, args, cx)
         }),
     }
 }
@@ -112,11 +286,11 @@ where
 #[inline(always)]
 fn start_in<T, F>(
     tracer: &T,
-    name: Cow<'static, str>,
+    mut name: Cow<'static, str>,
     kind: SpanKind,
-    attributes: Vec<KeyValue>,
+    mut attributes: Vec<KeyValue>,
     extra: F,
-    links: Option<Vec<Link>>,
+    args: StartArgs<'_>,
     cx: &Context,
 ) -> Active
 where
@@ -124,26 +298,79 @@ where
     T::Span: Send + Sync + 'static,
     F: FnOnce(&mut T::Span),
 {
+    let started = Instant::now();
+    let op = args.op;
+    let enclosing = AgentScope::of(cx);
+    let metric = op.duration_metric();
+    let scope = match op {
+        Op::Agent => {
+            let name = attributes
+                .iter()
+                .find(|kv| kv.key.as_str() == a::GEN_AI_AGENT_NAME.key())
+                .map(|kv| Cow::Owned(kv.value.as_str().into_owned()));
+            Some(AgentScope::new(name, args.agent_id.clone()))
+        }
+        Op::Tool => {
+            if let Some(s) = &enclosing {
+                s.count_tool();
+                attributes.extend(s.attributes());
+            }
+            enclosing
+        }
+        Op::Plan => {
+            let named = attributes
+                .iter()
+                .any(|kv| kv.key.as_str() == a::GEN_AI_AGENT_NAME.key());
+            if let (false, Some(s)) = (named, &enclosing) {
+                if let Some(n) = s.name() {
+                    name = span_name("plan", n);
+                }
+                attributes.extend(s.attributes());
+            }
+            None
+        }
+        Op::Workflow => None,
+    };
+    let metric_attrs: Vec<KeyValue> = match metric {
+        Some(metric) => attributes
+            .iter()
+            .filter(|kv| metric.attributes.iter().any(|r| r.key == kv.key.as_str()))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
     // Built in place (the `with_*` chain moves the builder at every step).
     let mut builder = SpanBuilder::from_name(name);
     builder.span_kind = Some(kind);
     builder.attributes = Some(attributes);
-    builder.links = links;
+    builder.links = args.links;
     let mut span = tracer.build_with_context(builder, cx);
-    if span.is_recording() {
+    let recording = span.is_recording();
+    let base = if recording {
         extra(&mut span);
-        Active::Recording(cx.with_span(span))
+        if let Some(id) = args.agent_id {
+            span.set_attribute(KeyValue::new(a::GEN_AI_AGENT_ID.key(), id));
+        }
+        Some(cx.with_span(span))
     } else if span.span_context().is_valid() {
-        Active::Unsampled(cx.with_remote_span_context(span.span_context().clone()))
+        Some(cx.with_remote_span_context(span.span_context().clone()))
     } else {
-        Active::Off
+        None
+    };
+    // An agent's scope must reach the calls inside it even when nothing is traced.
+    let cx = match (op, &scope) {
+        (Op::Agent, Some(s)) => Some(s.enter(base.as_ref().unwrap_or(cx))),
+        _ => base,
+    };
+    Active {
+        cx,
+        recording,
+        op,
+        started,
+        telemetry: args.telemetry,
+        metric_attrs,
+        scope,
     }
-}
-
-/// Whether opt-in content goes on spans now.
-#[inline]
-pub fn capture_on_span() -> bool {
-    capture::capture_mode().on_span()
 }
 
 // ---- attribute values -------------------------------------------------------------------------
@@ -482,39 +709,19 @@ impl ArgsJson {
     }
 
     /// Sets `gen_ai.tool.call.arguments` (redacted).
-    pub fn record(self, span: &SpanRef<'_>) {
+    pub fn record(self, span: &SpanRef<'_>, active: &Active) {
         let text = serde_json::Value::Object(self.0).to_string();
         span.set_attribute(KeyValue::new(
-            keys::GEN_AI_TOOL_CALL_ARGUMENTS,
-            capture::redact(text),
+            a::GEN_AI_TOOL_CALL_ARGUMENTS.key(),
+            active.redact(text),
         ));
     }
 }
 
 // ---- finishing --------------------------------------------------------------------------------
 
-/// Records the outcome (and the captured tool result) and ends the span.
-pub fn finish(cx: &Context, outcome: Outcome<'_>, result_json: Option<String>) {
-    let span = cx.span();
-    if let Some(r) = result_json {
-        span.set_attribute(KeyValue::new(
-            keys::GEN_AI_TOOL_CALL_RESULT,
-            capture::redact(r),
-        ));
-    }
-    if let Outcome::Err {
-        message,
-        error_type,
-        error,
-    } = outcome
-    {
-        super::record_error_parts(&span, &message, error_type, error);
-    }
-    span.end();
-}
-
 /// Records a panic as an error on the span and ends it. The caller resumes the panic.
-pub fn finish_panic(cx: &Context, payload: &(dyn Any + Send)) {
+fn finish_panic(cx: &Context, payload: &(dyn Any + Send)) {
     let message = if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -528,17 +735,23 @@ pub fn finish_panic(cx: &Context, payload: &(dyn Any + Send)) {
 }
 
 pin_project_lite::pin_project! {
-    /// A future run with a context attached on every poll; panics are recorded and resumed.
+    /// A future run with a context attached on every poll; panics are recorded on the
+    /// recording span and resumed.
     pub struct Instrumented<F> {
         #[pin]
         inner: F,
-        cx: Context,
+        cx: Option<Context>,
+        recording: bool,
     }
 }
 
 impl<F> Instrumented<F> {
-    pub fn new(inner: F, cx: Context) -> Self {
-        Instrumented { inner, cx }
+    pub fn new(inner: F, active: &Active) -> Self {
+        Instrumented {
+            inner,
+            cx: active.future_context(),
+            recording: active.is_recording(),
+        }
     }
 }
 
@@ -547,12 +760,14 @@ impl<F: Future> Future for Instrumented<F> {
 
     fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let _guard = this.cx.clone().attach();
+        let _guard = this.cx.clone().map(Context::attach);
         let inner = this.inner;
         match catch_unwind(AssertUnwindSafe(|| inner.poll(task))) {
             Ok(p) => p,
             Err(payload) => {
-                finish_panic(this.cx, &*payload);
+                if let (true, Some(cx)) = (*this.recording, this.cx.as_ref()) {
+                    finish_panic(cx, &*payload);
+                }
                 resume_unwind(payload)
             }
         }

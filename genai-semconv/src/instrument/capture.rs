@@ -8,11 +8,17 @@
 //!   on first use: `true`/`false` (case-insensitive; `true` means [`CaptureMode::SpanOnly`]), or
 //!   one of `NO_CONTENT`, `SPAN_ONLY`, `EVENT_ONLY`, `SPAN_AND_EVENT`.
 //!
-//! A mode set in code wins over the environment variable.
+//! A mode set in code wins over the environment variable. An unrecognised value of the
+//! variable leaves capture off and is reported once, as a warning through `tracing` (target
+//! `genai_semconv`, where OpenTelemetry reports its own diagnostics) and in
+//! [`env_warning`].
+//!
+//! A [`Telemetry`](super::telemetry::Telemetry) handle may carry its own mode and redactor,
+//! which win over the process-wide ones set here.
 
 use std::borrow::Cow;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// The environment variable read once to initialise the capture mode.
 pub const CAPTURE_ENV_VAR: &str = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
@@ -96,12 +102,42 @@ pub fn capture_mode() -> CaptureMode {
     }
 }
 
+static ENV_WARNING: OnceLock<Option<String>> = OnceLock::new();
+
+/// The warning about an unrecognised value of [`CAPTURE_ENV_VAR`], once the variable was read
+/// (`None` when the value was recognised, unset, or not read yet).
+pub fn env_warning() -> Option<&'static str> {
+    ENV_WARNING.get().and_then(|w| w.as_deref())
+}
+
+/// Parses a value of the variable; an unrecognised one yields capture off and a warning.
+pub fn mode_from_env_value(value: Option<&str>) -> (CaptureMode, Option<String>) {
+    match value {
+        None => (CaptureMode::NoContent, None),
+        Some(v) => match CaptureMode::parse(v) {
+            Some(m) => (m, None),
+            None => (
+                CaptureMode::NoContent,
+                Some(format!(
+                    "{CAPTURE_ENV_VAR}={v:?} is not one of true, false, NO_CONTENT, SPAN_ONLY, \
+                     EVENT_ONLY, SPAN_AND_EVENT; content capture stays off"
+                )),
+            ),
+        },
+    }
+}
+
 #[cold]
 fn init_from_env() -> CaptureMode {
-    let mode = std::env::var(CAPTURE_ENV_VAR)
-        .ok()
-        .and_then(|v| CaptureMode::parse(&v))
-        .unwrap_or_default();
+    let value = std::env::var(CAPTURE_ENV_VAR).ok();
+    let (mode, warning) = mode_from_env_value(value.as_deref());
+    let reported = ENV_WARNING.get_or_init(|| {
+        if let Some(w) = &warning {
+            tracing::warn!(target: "genai_semconv", name = "CaptureMode.InvalidEnvValue", "{w}");
+        }
+        warning
+    });
+    let _ = reported;
     // Keep a mode set in code concurrently.
     match MODE.compare_exchange(0, mode.to_u8(), Ordering::Relaxed, Ordering::Relaxed) {
         Ok(_) => mode,
@@ -142,23 +178,29 @@ impl Drop for CaptureGuard {
 /// recorded.
 pub type Redactor = fn(&str) -> Cow<'_, str>;
 
-static REDACTOR: RwLock<Option<Redactor>> = RwLock::new(None);
+static REDACTOR: RwLock<Option<Arc<super::telemetry::Redactor>>> = RwLock::new(None);
 
 /// Installs (or with `None` removes) the redaction hook applied to all captured content.
 pub fn set_redactor(redactor: Option<Redactor>) {
     let mut slot = REDACTOR.write().unwrap_or_else(|p| p.into_inner());
-    *slot = redactor;
+    *slot = redactor.map(|f| Arc::new(f) as Arc<super::telemetry::Redactor>);
+}
+
+/// Installs a redaction closure (it may hold configuration) applied to all captured content.
+pub fn set_redactor_fn<F>(f: F)
+where
+    F: Fn(&str) -> Cow<'_, str> + Send + Sync + 'static,
+{
+    let mut slot = REDACTOR.write().unwrap_or_else(|p| p.into_inner());
+    *slot = Some(Arc::new(f));
 }
 
 /// Applies the redaction hook, if any, to captured content.
 pub fn redact(content: String) -> String {
-    let hook = *REDACTOR.read().unwrap_or_else(|p| p.into_inner());
+    let hook = REDACTOR.read().unwrap_or_else(|p| p.into_inner()).clone();
     match hook {
         None => content,
-        Some(f) => match f(&content) {
-            Cow::Borrowed(b) if b.len() == content.len() && b == content => content,
-            other => other.into_owned(),
-        },
+        Some(f) => super::telemetry::apply(f.as_ref(), content),
     }
 }
 
@@ -183,5 +225,21 @@ mod tests {
             Some(CaptureMode::NoContent)
         );
         assert_eq!(CaptureMode::parse("maybe"), None);
+    }
+
+    #[test]
+    fn unknown_env_values_are_reported() {
+        let (mode, warning) = mode_from_env_value(Some("yes please"));
+        assert_eq!(mode, CaptureMode::NoContent);
+        let w = warning.expect("a warning");
+        assert!(
+            w.contains(CAPTURE_ENV_VAR) && w.contains("yes please"),
+            "{w}"
+        );
+        assert_eq!(
+            mode_from_env_value(Some("EVENT_ONLY")),
+            (CaptureMode::EventOnly, None)
+        );
+        assert_eq!(mode_from_env_value(None), (CaptureMode::NoContent, None));
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! ```
 //! use genai_semconv::instrument::inference::{InferenceSpan, Message, Usage};
+//! use genai_semconv::content::ChatMessage;
 //!
 //! let call = InferenceSpan::chat("openai", "gpt-4o")
 //!     .temperature(0.2)
@@ -15,6 +16,7 @@
 //!         .response_model("gpt-4o-2024-08-06")
 //!         .finish_reasons(["stop"])
 //!         .usage(Usage { input_tokens: Some(12), output_tokens: Some(7), ..Usage::default() })
+//!         .output_messages(|| vec![ChatMessage::assistant("Sunny.").with_finish_reason("stop")])
 //! });
 //! ```
 //!
@@ -34,62 +36,70 @@
 //! | `EVENT_ONLY` | no | yes |
 //! | `SPAN_AND_EVENT` | yes | yes |
 //!
-//! The event ([`OPERATION_DETAILS_EVENT`]) is added to the inference span when the call
-//! finishes (a span event: OpenTelemetry Rust 0.33 has no global logger provider). It carries
+//! The event ([`OPERATION_DETAILS_EVENT`]) is emitted when the call finishes, as a log record
+//! in the span's context through the logger provider of the
+//! [`Telemetry`](super::telemetry::Telemetry) handle, or, without one, as a span event (see
+//! [`super::events`]). It carries
 //! the operation, provider, request model, server, request parameters, response attributes and
 //! token usage, `error.type` on failure, and `gen_ai.system_instructions`,
 //! `gen_ai.input.messages` and `gen_ai.output.messages` (redacted). Embeddings calls do not
-//! emit it.
+//! emit it. A failed call with a logger provider also emits
+//! `gen_ai.client.operation.exception` (a log record only: the span already has its
+//! `exception` event).
+//!
+//! Inside an agent invocation ([`super::agent`]) the span carries the agent's
+//! `gen_ai.agent.name` and `gen_ai.agent.id`, and the call is counted and its usage added to
+//! the agent's totals. Streamed calls: [`ActiveInference::chunk`] (or the wrapper in
+//! [`super::stream`]) records `gen_ai.client.operation.time_to_first_chunk` and
+//! `time_per_output_chunk`.
+//!
+//! Content types are the shared model of [`crate::content`].
 
 use std::borrow::Cow;
 use std::error::Error;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use opentelemetry::global::BoxedTracer;
-use opentelemetry::metrics::{Histogram, Meter, MeterProvider};
+use opentelemetry::logs::Severity;
+use opentelemetry::metrics::{Meter, MeterProvider};
 use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt, Tracer};
 use opentelemetry::{Context, KeyValue, Value};
 use serde::Serialize;
 
-use super::capture;
-use super::keys as k;
+use super::agent::AgentScope;
+use super::capture::CaptureMode;
+use super::events;
+use super::metrics::Instruments;
+use super::telemetry::Telemetry;
+use crate::attribute as a;
+use crate::descriptor::MetricDescriptor;
+use crate::{event, metric};
 
-/// Advised bucket boundaries of `gen_ai.client.operation.duration` (seconds).
-pub const DURATION_BUCKETS: [f64; 14] = [
-    0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
-];
+pub use crate::content::{ChatMessage as Message, InstructionPart, OutputMessage, Part};
 
-/// Advised bucket boundaries of `gen_ai.client.token.usage` (tokens).
-pub const TOKEN_BUCKETS: [f64; 14] = [
-    1.0, 4.0, 16.0, 64.0, 256.0, 1024.0, 4096.0, 16384.0, 65536.0, 262144.0, 1048576.0, 4194304.0,
-    16777216.0, 67108864.0,
-];
-
-/// The two GenAI client histograms, created from one meter.
-#[derive(Clone, Debug)]
-pub struct GenAiMetrics {
-    duration: Histogram<f64>,
-    tokens: Histogram<u64>,
+const fn buckets(d: &MetricDescriptor) -> &'static [f64] {
+    match d.bucket_boundaries {
+        Some(b) => b,
+        None => &[],
+    }
 }
+
+/// Advised bucket boundaries of `gen_ai.client.operation.duration` (seconds), from the
+/// registry.
+pub const DURATION_BUCKETS: &[f64] = buckets(&metric::GEN_AI_CLIENT_OPERATION_DURATION);
+
+/// Advised bucket boundaries of `gen_ai.client.token.usage` (tokens), from the registry.
+pub const TOKEN_BUCKETS: &[f64] = buckets(&metric::GEN_AI_CLIENT_TOKEN_USAGE);
+
+/// The GenAI client instruments, created from one meter.
+#[derive(Clone, Debug)]
+pub struct GenAiMetrics(pub(crate) Arc<Instruments>);
 
 impl GenAiMetrics {
     /// Creates the instruments on `meter`.
     pub fn new(meter: &Meter) -> GenAiMetrics {
-        GenAiMetrics {
-            duration: meter
-                .f64_histogram(k::METRIC_OPERATION_DURATION)
-                .with_unit("s")
-                .with_description("GenAI operation duration.")
-                .with_boundaries(DURATION_BUCKETS.to_vec())
-                .build(),
-            tokens: meter
-                .u64_histogram(k::METRIC_TOKEN_USAGE)
-                .with_unit("{token}")
-                .with_description("Number of input and output tokens used.")
-                .with_boundaries(TOKEN_BUCKETS.to_vec())
-                .build(),
-        }
+        GenAiMetrics(Arc::new(Instruments::new(meter)))
     }
 
     /// Creates the instruments from `provider` with this crate's instrumentation scope.
@@ -98,101 +108,8 @@ impl GenAiMetrics {
     }
 }
 
-/// Global metrics, created from the global meter provider on first use.
-///
-/// Because instruments bind to the provider that is global when they are created, install your
-/// meter provider before the first model call, or pass metrics explicitly with
-/// [`InferenceSpan::metrics`].
-fn global_metrics() -> GenAiMetrics {
-    static GLOBAL: LazyLock<Mutex<Option<GenAiMetrics>>> = LazyLock::new(|| Mutex::new(None));
-    let mut g = GLOBAL.lock().unwrap_or_else(|p| p.into_inner());
-    g.get_or_insert_with(|| {
-        GenAiMetrics::new(&opentelemetry::global::meter_with_scope(
-            super::instrumentation_scope(),
-        ))
-    })
-    .clone()
-}
-
-/// A part of a message, in the spec's JSON shape (`{"type": "text", "content": ..}`, ..).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Part {
-    /// Text content.
-    Text {
-        /// The text.
-        content: String,
-    },
-    /// A tool call requested by the model.
-    ToolCall {
-        /// The call id.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id: Option<String>,
-        /// The tool name.
-        name: String,
-        /// The arguments.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        arguments: Option<serde_json::Value>,
-    },
-    /// The response of a tool call.
-    ToolCallResponse {
-        /// The call id.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        id: Option<String>,
-        /// The result.
-        response: serde_json::Value,
-    },
-    /// Reasoning content.
-    Reasoning {
-        /// The reasoning text.
-        content: String,
-    },
-}
-
-/// A chat message: role, parts and (output messages) finish reason.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Message {
-    /// `system`, `user`, `assistant` or `tool`.
-    pub role: Cow<'static, str>,
-    /// The parts of the message.
-    pub parts: Vec<Part>,
-    /// The finish reason (output messages only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub finish_reason: Option<Cow<'static, str>>,
-}
-
-impl Message {
-    /// A message with one text part.
-    pub fn text(role: impl Into<Cow<'static, str>>, content: impl Into<String>) -> Message {
-        Message {
-            role: role.into(),
-            parts: vec![Part::Text {
-                content: content.into(),
-            }],
-            finish_reason: None,
-        }
-    }
-
-    /// A user message with one text part.
-    pub fn user(content: impl Into<String>) -> Message {
-        Message::text("user", content)
-    }
-
-    /// An assistant message with one text part.
-    pub fn assistant(content: impl Into<String>) -> Message {
-        Message::text("assistant", content)
-    }
-
-    /// Sets the finish reason (output messages).
-    #[must_use]
-    pub fn with_finish_reason(mut self, reason: impl Into<Cow<'static, str>>) -> Message {
-        self.finish_reason = Some(reason.into());
-        self
-    }
-}
-
 /// Token usage reported by the model.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Usage {
     /// `gen_ai.usage.input_tokens` (including cached tokens).
     pub input_tokens: Option<u64>,
@@ -206,11 +123,56 @@ pub struct Usage {
     pub reasoning_output_tokens: Option<u64>,
 }
 
-/// Which tracer to use.
-enum TracerChoice {
-    Global,
-    Boxed(Arc<BoxedTracer>),
+impl Usage {
+    /// Adds `other` (chunks of a stream, calls of an agent); a count known on either side
+    /// is kept.
+    pub fn add(&mut self, other: &Usage) {
+        fn sum(a: &mut Option<u64>, b: Option<u64>) {
+            if let Some(b) = b {
+                *a = Some(a.unwrap_or(0).saturating_add(b));
+            }
+        }
+        sum(&mut self.input_tokens, other.input_tokens);
+        sum(&mut self.output_tokens, other.output_tokens);
+        sum(
+            &mut self.cache_read_input_tokens,
+            other.cache_read_input_tokens,
+        );
+        sum(
+            &mut self.cache_creation_input_tokens,
+            other.cache_creation_input_tokens,
+        );
+        sum(
+            &mut self.reasoning_output_tokens,
+            other.reasoning_output_tokens,
+        );
+    }
+
+    /// The `gen_ai.usage.*` attributes of the counts that are known.
+    pub fn attributes(&self) -> Vec<KeyValue> {
+        [
+            (a::GEN_AI_USAGE_INPUT_TOKENS.key(), self.input_tokens),
+            (a::GEN_AI_USAGE_OUTPUT_TOKENS.key(), self.output_tokens),
+            (
+                a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS.key(),
+                self.cache_read_input_tokens,
+            ),
+            (
+                a::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS.key(),
+                self.cache_creation_input_tokens,
+            ),
+            (
+                a::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS.key(),
+                self.reasoning_output_tokens,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| KeyValue::new(k, tokens(v))))
+        .collect()
+    }
 }
+
+type Content<T> = Box<dyn FnOnce() -> T + Send>;
 
 /// Builder of a model-call span; [`InferenceSpan::start`] starts it.
 #[must_use = "call .start() to start the span"]
@@ -220,10 +182,11 @@ pub struct InferenceSpan {
     model: Option<Cow<'static, str>>,
     server: Option<(Cow<'static, str>, Option<u16>)>,
     request: Vec<KeyValue>,
-    input: Option<Box<dyn FnOnce() -> Vec<Message>>>,
-    system: Option<Box<dyn FnOnce() -> Vec<Part>>>,
+    input: Option<Content<Vec<Message>>>,
+    system: Option<Content<Vec<InstructionPart>>>,
     parent: Option<Context>,
-    tracer: TracerChoice,
+    telemetry: Option<Telemetry>,
+    tracer: Option<Arc<BoxedTracer>>,
     metrics: Option<GenAiMetrics>,
     embeddings: bool,
 }
@@ -245,7 +208,8 @@ impl InferenceSpan {
             input: None,
             system: None,
             parent: None,
-            tracer: TracerChoice::Global,
+            telemetry: None,
+            tracer: None,
             metrics: None,
             embeddings: false,
         }
@@ -271,52 +235,55 @@ impl InferenceSpan {
     }
     /// `gen_ai.request.temperature`.
     pub fn temperature(self, v: f64) -> Self {
-        self.param(k::GEN_AI_REQUEST_TEMPERATURE, v)
+        self.param(a::GEN_AI_REQUEST_TEMPERATURE.key(), v)
     }
     /// `gen_ai.request.top_p`.
     pub fn top_p(self, v: f64) -> Self {
-        self.param(k::GEN_AI_REQUEST_TOP_P, v)
+        self.param(a::GEN_AI_REQUEST_TOP_P.key(), v)
     }
     /// `gen_ai.request.top_k`.
     pub fn top_k(self, v: f64) -> Self {
-        self.param(k::GEN_AI_REQUEST_TOP_K, v)
+        self.param(a::GEN_AI_REQUEST_TOP_K.key(), v)
     }
     /// `gen_ai.request.max_tokens`.
     pub fn max_tokens(self, v: u32) -> Self {
-        self.param(k::GEN_AI_REQUEST_MAX_TOKENS, i64::from(v))
+        self.param(a::GEN_AI_REQUEST_MAX_TOKENS.key(), i64::from(v))
     }
     /// `gen_ai.request.frequency_penalty`.
     pub fn frequency_penalty(self, v: f64) -> Self {
-        self.param(k::GEN_AI_REQUEST_FREQUENCY_PENALTY, v)
+        self.param(a::GEN_AI_REQUEST_FREQUENCY_PENALTY.key(), v)
     }
     /// `gen_ai.request.presence_penalty`.
     pub fn presence_penalty(self, v: f64) -> Self {
-        self.param(k::GEN_AI_REQUEST_PRESENCE_PENALTY, v)
+        self.param(a::GEN_AI_REQUEST_PRESENCE_PENALTY.key(), v)
     }
     /// `gen_ai.request.seed`.
     pub fn seed(self, v: i64) -> Self {
-        self.param(k::GEN_AI_REQUEST_SEED, v)
+        self.param(a::GEN_AI_REQUEST_SEED.key(), v)
     }
     /// `gen_ai.request.choice.count` (set it only when not 1).
     pub fn choice_count(self, v: u32) -> Self {
-        self.param(k::GEN_AI_REQUEST_CHOICE_COUNT, i64::from(v))
+        self.param(a::GEN_AI_REQUEST_CHOICE_COUNT.key(), i64::from(v))
     }
     /// `gen_ai.request.stream = true`.
     pub fn stream(self) -> Self {
-        self.param(k::GEN_AI_REQUEST_STREAM, true)
+        self.param(a::GEN_AI_REQUEST_STREAM.key(), true)
     }
     /// `gen_ai.output.type` (e.g. `text`, `json`).
     pub fn output_type(self, v: impl Into<Cow<'static, str>>) -> Self {
-        self.param(k::GEN_AI_OUTPUT_TYPE, v.into())
+        self.param(a::GEN_AI_OUTPUT_TYPE.key(), v.into())
     }
     /// `gen_ai.conversation.id`.
     pub fn conversation_id(self, v: impl Into<Cow<'static, str>>) -> Self {
-        self.param(k::GEN_AI_CONVERSATION_ID, v.into())
+        self.param(a::GEN_AI_CONVERSATION_ID.key(), v.into())
     }
     /// `gen_ai.request.stop_sequences`.
     pub fn stop_sequences<I: IntoIterator<Item = S>, S: Into<String>>(self, v: I) -> Self {
         let arr: Vec<opentelemetry::StringValue> = v.into_iter().map(|s| s.into().into()).collect();
-        self.param(k::GEN_AI_REQUEST_STOP_SEQUENCES, Value::Array(arr.into()))
+        self.param(
+            a::GEN_AI_REQUEST_STOP_SEQUENCES.key(),
+            Value::Array(arr.into()),
+        )
     }
     /// Any other request attribute.
     pub fn attribute(mut self, kv: KeyValue) -> Self {
@@ -324,12 +291,15 @@ impl InferenceSpan {
         self
     }
     /// `gen_ai.input.messages`, built only when captured.
-    pub fn input_messages(mut self, f: impl FnOnce() -> Vec<Message> + 'static) -> Self {
+    pub fn input_messages(mut self, f: impl FnOnce() -> Vec<Message> + Send + 'static) -> Self {
         self.input = Some(Box::new(f));
         self
     }
     /// `gen_ai.system_instructions`, built only when captured.
-    pub fn system_instructions(mut self, f: impl FnOnce() -> Vec<Part> + 'static) -> Self {
+    pub fn system_instructions(
+        mut self,
+        f: impl FnOnce() -> Vec<InstructionPart> + Send + 'static,
+    ) -> Self {
         self.system = Some(Box::new(f));
         self
     }
@@ -338,12 +308,17 @@ impl InferenceSpan {
         self.parent = Some(cx);
         self
     }
-    /// The tracer (default: the global provider at start, scope `genai-semconv`).
-    pub fn tracer(mut self, tracer: Arc<BoxedTracer>) -> Self {
-        self.tracer = TracerChoice::Boxed(tracer);
+    /// The telemetry handle (default: [`Telemetry::current`] at start).
+    pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
+        self.telemetry = Some(telemetry.clone());
         self
     }
-    /// The metric instruments (default: created once from the global meter provider).
+    /// The tracer (default: the telemetry handle's).
+    pub fn tracer(mut self, tracer: Arc<BoxedTracer>) -> Self {
+        self.tracer = Some(tracer);
+        self
+    }
+    /// The metric instruments (default: the telemetry handle's).
     pub fn metrics(mut self, metrics: GenAiMetrics) -> Self {
         self.metrics = Some(metrics);
         self
@@ -352,64 +327,51 @@ impl InferenceSpan {
     /// Starts the span (CLIENT, `{operation} {model}`).
     pub fn start(self) -> ActiveInference {
         let started = Instant::now();
+        let telemetry = self.telemetry.clone().unwrap_or_else(Telemetry::current);
         let name: Cow<'static, str> = match &self.model {
             Some(m) => Cow::Owned(format!("{} {}", self.operation, m)),
             None => self.operation.clone(),
         };
-        let mut sampling = vec![
-            KeyValue::new(k::GEN_AI_OPERATION_NAME, self.operation.clone()),
-            KeyValue::new(k::GEN_AI_PROVIDER_NAME, self.provider.clone()),
+        let mut common = vec![
+            KeyValue::new(a::GEN_AI_OPERATION_NAME.key(), self.operation.clone()),
+            KeyValue::new(a::GEN_AI_PROVIDER_NAME.key(), self.provider.clone()),
         ];
         if let Some(m) = &self.model {
-            sampling.push(KeyValue::new(k::GEN_AI_REQUEST_MODEL, m.clone()));
+            common.push(KeyValue::new(a::GEN_AI_REQUEST_MODEL.key(), m.clone()));
         }
         if let Some((addr, port)) = &self.server {
-            sampling.push(KeyValue::new(k::SERVER_ADDRESS, addr.clone()));
+            common.push(KeyValue::new(a::SERVER_ADDRESS.key(), addr.clone()));
             if let Some(p) = port {
-                sampling.push(KeyValue::new(k::SERVER_PORT, i64::from(*p)));
+                common.push(KeyValue::new(a::SERVER_PORT.key(), i64::from(*p)));
             }
         }
         let parent = self.parent.unwrap_or_else(Context::current);
-        let span = match &self.tracer {
-            TracerChoice::Global => {
-                let t = super::__private::default_tracer();
-                t.span_builder(name)
-                    .with_kind(SpanKind::Client)
-                    .with_attributes(sampling)
-                    .start_with_context(&t, &parent)
-            }
-            TracerChoice::Boxed(t) => t
-                .span_builder(name)
+        let agent = AgentScope::of(&parent);
+        if let Some(s) = &agent {
+            s.count_inference();
+        }
+        let builder = |t: &BoxedTracer| {
+            t.span_builder(name.clone())
                 .with_kind(SpanKind::Client)
-                .with_attributes(sampling)
-                .start_with_context(t.as_ref(), &parent),
+                .with_attributes(common.clone())
+                .start_with_context(t, &parent)
         };
-        let mut span = span;
+        let mut span = match &self.tracer {
+            Some(t) => builder(t),
+            None => builder(telemetry.tracer().get()),
+        };
         let recording = span.is_recording();
-        let mode = capture::capture_mode();
+        let mode = telemetry.capture_mode();
         let mut event: Option<Vec<KeyValue>> = None;
         if recording {
+            if let Some(s) = &agent {
+                span.set_attributes(s.attributes());
+            }
             if mode.on_event() && !self.embeddings {
                 // The `gen_ai.client.inference.operation.details` event: the request now, the
                 // response and the output at finish.
                 let mut e = Vec::with_capacity(8 + self.request.len());
-                e.push(KeyValue::new(
-                    k::GEN_AI_OPERATION_NAME,
-                    self.operation.clone(),
-                ));
-                e.push(KeyValue::new(
-                    k::GEN_AI_PROVIDER_NAME,
-                    self.provider.clone(),
-                ));
-                if let Some(m) = &self.model {
-                    e.push(KeyValue::new(k::GEN_AI_REQUEST_MODEL, m.clone()));
-                }
-                if let Some((addr, port)) = &self.server {
-                    e.push(KeyValue::new(k::SERVER_ADDRESS, addr.clone()));
-                    if let Some(p) = port {
-                        e.push(KeyValue::new(k::SERVER_PORT, i64::from(*p)));
-                    }
-                }
+                e.extend(common.iter().cloned());
                 e.extend(self.request.iter().cloned());
                 event = Some(e);
             }
@@ -418,44 +380,39 @@ impl InferenceSpan {
                 // Built and serialised once, recorded where the mode says.
                 let content = [
                     (
-                        k::GEN_AI_SYSTEM_INSTRUCTIONS,
+                        a::GEN_AI_SYSTEM_INSTRUCTIONS.key(),
                         self.system.and_then(|f| json_text(&f())),
                     ),
                     (
-                        k::GEN_AI_INPUT_MESSAGES,
+                        a::GEN_AI_INPUT_MESSAGES.key(),
                         self.input.and_then(|f| json_text(&f())),
                     ),
                 ];
                 for (key, text) in content {
                     if let Some(text) = text {
-                        record_content(&mut span, event.as_mut(), mode, key, text);
+                        record_content(&telemetry, &mut span, event.as_mut(), mode, key, text);
                     }
                 }
             }
         }
-        let mut metric_attrs = vec![
-            KeyValue::new(k::GEN_AI_OPERATION_NAME, self.operation),
-            KeyValue::new(k::GEN_AI_PROVIDER_NAME, self.provider),
-        ];
-        if let Some(m) = self.model {
-            metric_attrs.push(KeyValue::new(k::GEN_AI_REQUEST_MODEL, m));
-        }
-        if let Some((addr, port)) = self.server {
-            metric_attrs.push(KeyValue::new(k::SERVER_ADDRESS, addr));
-            if let Some(p) = port {
-                metric_attrs.push(KeyValue::new(k::SERVER_PORT, i64::from(p)));
-            }
-        }
+        let metric_attrs = common;
+        let metrics = match self.metrics {
+            Some(m) => m.0,
+            None => telemetry.instruments(),
+        };
         ActiveInference {
             cx: parent.with_span(span),
             started,
             first_chunk: None,
-            metrics: self.metrics.unwrap_or_else(global_metrics),
+            last_chunk: None,
+            metrics,
             metric_attrs,
             recording,
             embeddings: self.embeddings,
             mode,
             event,
+            agent,
+            telemetry,
         }
     }
 }
@@ -469,13 +426,14 @@ fn json_text<T: Serialize + ?Sized>(v: &T) -> Option<String> {
 
 /// Records redacted content on the span and/or into the event, as the capture mode says.
 fn record_content<S: opentelemetry::trace::Span>(
+    telemetry: &Telemetry,
     span: &mut S,
     event: Option<&mut Vec<KeyValue>>,
-    mode: capture::CaptureMode,
+    mode: CaptureMode,
     key: &'static str,
     text: String,
 ) {
-    let text = capture::redact(text);
+    let text = telemetry.redact(text);
     match (mode.on_span(), event) {
         (true, Some(e)) => {
             e.push(KeyValue::new(key, text.clone()));
@@ -504,10 +462,10 @@ impl EmbeddingsSpan {
     /// `gen_ai.request.encoding_formats`.
     pub fn encoding_formats<I: IntoIterator<Item = S>, S: Into<String>>(self, v: I) -> Self {
         let arr: Vec<opentelemetry::StringValue> = v.into_iter().map(|s| s.into().into()).collect();
-        EmbeddingsSpan(
-            self.0
-                .param(k::GEN_AI_REQUEST_ENCODING_FORMATS, Value::Array(arr.into())),
-        )
+        EmbeddingsSpan(self.0.param(
+            a::GEN_AI_REQUEST_ENCODING_FORMATS.key(),
+            Value::Array(arr.into()),
+        ))
     }
     /// `server.address` and `server.port`.
     pub fn server(self, address: impl Into<Cow<'static, str>>, port: Option<u16>) -> Self {
@@ -520,6 +478,10 @@ impl EmbeddingsSpan {
     /// The tracer.
     pub fn tracer(self, tracer: Arc<BoxedTracer>) -> Self {
         EmbeddingsSpan(self.0.tracer(tracer))
+    }
+    /// The telemetry handle.
+    pub fn telemetry(self, telemetry: &Telemetry) -> Self {
+        EmbeddingsSpan(self.0.telemetry(telemetry))
     }
     /// The metric instruments.
     pub fn metrics(self, metrics: GenAiMetrics) -> Self {
@@ -539,14 +501,18 @@ pub struct ActiveInference {
     cx: Context,
     started: Instant,
     first_chunk: Option<Duration>,
-    metrics: GenAiMetrics,
+    last_chunk: Option<Instant>,
+    metrics: Arc<Instruments>,
     metric_attrs: Vec<KeyValue>,
     recording: bool,
     embeddings: bool,
     /// The capture mode read at start.
-    mode: capture::CaptureMode,
+    mode: CaptureMode,
     /// The operation-details event being built (capture mode with events, span recording).
     event: Option<Vec<KeyValue>>,
+    /// The agent invocation the call runs in.
+    agent: Option<Arc<AgentScope>>,
+    telemetry: Telemetry,
 }
 
 /// Response data recorded at finish.
@@ -555,14 +521,19 @@ pub struct Response {
     attrs: Vec<KeyValue>,
     usage: Usage,
     response_model: Option<Cow<'static, str>>,
-    output: Option<Box<dyn FnOnce() -> Vec<Message>>>,
+    output: Option<Content<Vec<OutputMessage>>>,
 }
 
 impl Response {
     /// `gen_ai.response.id`.
     pub fn response_id(mut self, id: impl Into<Cow<'static, str>>) -> Self {
         self.attrs
-            .push(KeyValue::new(k::GEN_AI_RESPONSE_ID, id.into()));
+            .push(KeyValue::new(a::GEN_AI_RESPONSE_ID.key(), id.into()));
+        self
+    }
+    /// Adds token usage (e.g. of one chunk of a stream) to the usage recorded so far.
+    pub fn add_usage(mut self, usage: &Usage) -> Self {
+        self.usage.add(usage);
         self
     }
     /// `gen_ai.response.model` (also a metric attribute).
@@ -574,7 +545,7 @@ impl Response {
     pub fn finish_reasons<I: IntoIterator<Item = S>, S: Into<String>>(mut self, v: I) -> Self {
         let arr: Vec<opentelemetry::StringValue> = v.into_iter().map(|s| s.into().into()).collect();
         self.attrs.push(KeyValue::new(
-            k::GEN_AI_RESPONSE_FINISH_REASONS,
+            a::GEN_AI_RESPONSE_FINISH_REASONS.key(),
             Value::Array(arr.into()),
         ));
         self
@@ -587,7 +558,7 @@ impl Response {
     /// `gen_ai.embeddings.dimension.count`.
     pub fn dimension_count(mut self, n: u32) -> Self {
         self.attrs.push(KeyValue::new(
-            k::GEN_AI_EMBEDDINGS_DIMENSION_COUNT,
+            a::GEN_AI_EMBEDDINGS_DIMENSION_COUNT.key(),
             i64::from(n),
         ));
         self
@@ -598,7 +569,10 @@ impl Response {
         self
     }
     /// `gen_ai.output.messages`, built only when captured.
-    pub fn output_messages(mut self, f: impl FnOnce() -> Vec<Message> + 'static) -> Self {
+    pub fn output_messages(
+        mut self,
+        f: impl FnOnce() -> Vec<OutputMessage> + Send + 'static,
+    ) -> Self {
         self.output = Some(Box::new(f));
         self
     }
@@ -623,8 +597,35 @@ impl ActiveInference {
     /// (`gen_ai.response.time_to_first_chunk`); only the first call counts.
     pub fn first_chunk(&mut self) {
         if self.first_chunk.is_none() {
-            self.first_chunk = Some(self.started.elapsed());
+            self.chunk();
         }
+    }
+
+    /// Marks the end of an output chunk of a streamed response: the first one sets
+    /// `gen_ai.response.time_to_first_chunk` and records
+    /// `gen_ai.client.operation.time_to_first_chunk`; every later one records
+    /// `gen_ai.client.operation.time_per_output_chunk` (the time since the previous chunk).
+    pub fn chunk(&mut self) {
+        let now = Instant::now();
+        match self.last_chunk {
+            None => {
+                let t = now.duration_since(self.started);
+                self.first_chunk = Some(t);
+                self.metrics
+                    .time_to_first_chunk
+                    .record(t.as_secs_f64(), &self.metric_attrs);
+            }
+            Some(prev) => self
+                .metrics
+                .time_per_output_chunk
+                .record(now.duration_since(prev).as_secs_f64(), &self.metric_attrs),
+        }
+        self.last_chunk = Some(now);
+    }
+
+    /// The telemetry handle the call records with.
+    pub fn telemetry(&self) -> &Telemetry {
+        &self.telemetry
     }
 
     /// Finishes a successful call: `f` fills in the response.
@@ -646,42 +647,25 @@ impl ActiveInference {
     fn finish(mut self, r: Response, err: Option<(&(dyn Error + 'static), Cow<'static, str>)>) {
         let elapsed = self.started.elapsed();
         let span = self.cx.span();
+        if let Some(agent) = &self.agent {
+            agent.add_usage(&r.usage);
+        }
         if self.recording {
             let mut attrs = r.attrs;
             if let Some(m) = &r.response_model {
-                attrs.push(KeyValue::new(k::GEN_AI_RESPONSE_MODEL, m.clone()));
+                attrs.push(KeyValue::new(a::GEN_AI_RESPONSE_MODEL.key(), m.clone()));
             }
-            let u = r.usage;
-            for (key, v) in [
-                (k::GEN_AI_USAGE_INPUT_TOKENS, u.input_tokens),
-                (k::GEN_AI_USAGE_OUTPUT_TOKENS, u.output_tokens),
-                (
-                    k::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
-                    u.cache_read_input_tokens,
-                ),
-                (
-                    k::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
-                    u.cache_creation_input_tokens,
-                ),
-                (
-                    k::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
-                    u.reasoning_output_tokens,
-                ),
-            ] {
-                if let Some(v) = v {
-                    attrs.push(KeyValue::new(key, tokens(v)));
-                }
-            }
+            attrs.extend(r.usage.attributes());
             if let Some(t) = self.first_chunk {
                 attrs.push(KeyValue::new(
-                    k::GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+                    a::GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK.key(),
                     t.as_secs_f64(),
                 ));
             }
             if let Some(e) = self.event.as_mut() {
                 e.extend(attrs.iter().cloned());
                 if let Some((_, ty)) = &err {
-                    e.push(KeyValue::new(k::ERROR_TYPE, ty.clone()));
+                    e.push(KeyValue::new(a::ERROR_TYPE.key(), ty.clone()));
                 }
             }
             span.set_attributes(attrs);
@@ -689,34 +673,53 @@ impl ActiveInference {
                 && let Some(f) = r.output
                 && let Some(text) = json_text(&f())
             {
-                let text = capture::redact(text);
+                let text = self.telemetry.redact(text);
                 if let Some(e) = self.event.as_mut() {
-                    e.push(KeyValue::new(k::GEN_AI_OUTPUT_MESSAGES, text.clone()));
+                    e.push(KeyValue::new(a::GEN_AI_OUTPUT_MESSAGES.key(), text.clone()));
                 }
                 if self.mode.on_span() {
-                    span.set_attribute(KeyValue::new(k::GEN_AI_OUTPUT_MESSAGES, text));
+                    span.set_attribute(KeyValue::new(a::GEN_AI_OUTPUT_MESSAGES.key(), text));
                 }
             }
             if let Some(e) = self.event.take() {
-                span.add_event(OPERATION_DETAILS_EVENT, e);
+                events::emit(
+                    &self.telemetry,
+                    &self.cx,
+                    event::GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS.name,
+                    Severity::Info,
+                    e,
+                );
             }
         }
         if let Some(m) = r.response_model {
             self.metric_attrs
-                .push(KeyValue::new(k::GEN_AI_RESPONSE_MODEL, m));
+                .push(KeyValue::new(a::GEN_AI_RESPONSE_MODEL.key(), m));
         }
         if let Some((e, ty)) = err {
             super::record_error_parts(&span, &e.to_string(), ty.clone(), Some(e));
-            self.metric_attrs.push(KeyValue::new(k::ERROR_TYPE, ty));
+            if events::as_log_records(&self.telemetry) {
+                events::emit(
+                    &self.telemetry,
+                    &self.cx,
+                    event::GEN_AI_CLIENT_OPERATION_EXCEPTION.name,
+                    Severity::Warn,
+                    vec![
+                        KeyValue::new("exception.type", ty.clone()),
+                        KeyValue::new("exception.message", e.to_string()),
+                    ],
+                );
+            }
+            self.metric_attrs
+                .push(KeyValue::new(a::ERROR_TYPE.key(), ty));
         }
         self.metrics
-            .duration
+            .operation_duration
             .record(elapsed.as_secs_f64(), &self.metric_attrs);
         let mut with_type = |ty: &'static str, n: Option<u64>| {
             if let Some(n) = n {
                 self.metric_attrs
-                    .push(KeyValue::new(k::GEN_AI_TOKEN_TYPE, ty));
-                self.metrics.tokens.record(n, &self.metric_attrs);
+                    .push(KeyValue::new(a::GEN_AI_TOKEN_TYPE.key(), ty));
+                self.metrics.token_usage.record(n, &self.metric_attrs);
                 self.metric_attrs.pop();
             }
         };

@@ -77,9 +77,15 @@ use std::error::Error;
 use opentelemetry::trace::{Status, TraceContextExt};
 use opentelemetry::{InstrumentationScope, KeyValue};
 
+pub mod agent;
 pub mod capture;
+pub mod events;
 pub mod inference;
-mod keys;
+pub mod metrics;
+pub mod operations;
+pub mod signal;
+pub mod stream;
+pub mod telemetry;
 
 #[cfg(feature = "demo")]
 pub mod demo;
@@ -115,7 +121,7 @@ pub trait ErrorType {
 pub fn instrumentation_scope() -> InstrumentationScope {
     InstrumentationScope::builder("genai-semconv")
         .with_version(env!("CARGO_PKG_VERSION"))
-        .with_schema_url(keys::SCHEMA_URL)
+        .with_schema_url(crate::SCHEMA_URL)
         .build()
 }
 
@@ -153,6 +159,9 @@ pub(crate) fn record_error_parts(
             KeyValue::new("exception.message", full),
         ],
     );
-    span.set_attribute(KeyValue::new(keys::ERROR_TYPE, error_type));
+    span.set_attribute(KeyValue::new(
+        crate::attribute::ERROR_TYPE.key(),
+        error_type,
+    ));
     span.set_status(Status::error(message.to_owned()));
 }

@@ -1,0 +1,354 @@
+//! The runtime of the generated signal builders (`genai_semconv::builder`, and the `builder`
+//! module that `genai_codegen::Builder` generates for other registries): starting a span from
+//! its definition, ending it with an outcome, emitting an event.
+//!
+//! A generated span builder collects attributes (sampling-relevant ones go to the sampler in the
+//! span builder) and starts a [`SpanGuard`]; its name is built from the definition's name
+//! template (placeholders without a value are left out). Inside an agent invocation
+//! ([`super::agent`]) a span whose definition lists `gen_ai.agent.name` gets the agent's name
+//! (and id, when listed) unless set explicitly.
+
+use std::borrow::Cow;
+use std::error::Error;
+use std::fmt;
+
+use opentelemetry::KeyValue;
+use opentelemetry::logs::Severity;
+use opentelemetry::trace::{Link, Span as _, SpanBuilder, SpanKind, TraceContextExt, Tracer};
+
+use super::agent::AgentScope;
+use super::telemetry::Telemetry;
+use crate::attribute as a;
+use crate::descriptor::{EventDescriptor, MetricDescriptor, SpanDescriptor};
+
+pub use super::metrics::{f64_histogram, u64_histogram};
+pub use opentelemetry::Context;
+pub use opentelemetry::metrics::{Counter, Gauge, Histogram, Meter, UpDownCounter};
+
+/// A part of a span-name template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamePart {
+    /// Literal text.
+    Literal(&'static str),
+    /// The value of an attribute.
+    Attribute(&'static str),
+}
+
+/// A span being built from its definition.
+pub struct SpanStart {
+    descriptor: &'static SpanDescriptor,
+    name: &'static [NamePart],
+    kind: SpanKind,
+    sampling: Vec<KeyValue>,
+    attrs: Vec<KeyValue>,
+    parent: Option<Context>,
+    links: Vec<Link>,
+    telemetry: Option<Telemetry>,
+}
+
+impl fmt::Debug for SpanStart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpanStart")
+            .field("id", &self.descriptor.id)
+            .field("kind", &self.kind)
+            .field("sampling", &self.sampling)
+            .field("attrs", &self.attrs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SpanStart {
+    /// A span of `descriptor` named after `name`.
+    pub fn new(descriptor: &'static SpanDescriptor, name: &'static [NamePart]) -> SpanStart {
+        SpanStart {
+            descriptor,
+            name,
+            kind: descriptor.kind.map_or(SpanKind::Internal, SpanKind::from),
+            sampling: Vec::with_capacity(8),
+            attrs: Vec::new(),
+            parent: None,
+            links: Vec::new(),
+            telemetry: None,
+        }
+    }
+
+    /// Sets an attribute; sampling-relevant ones are given to the sampler at start.
+    #[inline]
+    pub fn set(&mut self, kv: KeyValue, sampling_relevant: bool) {
+        let list = if sampling_relevant {
+            &mut self.sampling
+        } else {
+            &mut self.attrs
+        };
+        match list.iter_mut().find(|o| o.key == kv.key) {
+            Some(o) => *o = kv,
+            None => list.push(kv),
+        }
+    }
+
+    /// The parent context (default: the current context).
+    pub fn parent(&mut self, cx: &Context) {
+        self.parent = Some(cx.clone());
+    }
+
+    /// Adds a link.
+    pub fn link(&mut self, link: Link) {
+        self.links.push(link);
+    }
+
+    /// The span kind, where the definition allows another one (e.g. INTERNAL for an
+    /// in-process memory store).
+    pub fn kind(&mut self, kind: SpanKind) {
+        self.kind = kind;
+    }
+
+    /// The telemetry handle (default: [`Telemetry::current`] at start).
+    pub fn telemetry(&mut self, telemetry: &Telemetry) {
+        self.telemetry = Some(telemetry.clone());
+    }
+
+    fn value_of(&self, key: &str) -> Option<Cow<'static, str>> {
+        self.sampling
+            .iter()
+            .chain(&self.attrs)
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| kv.value.as_str().into_owned().into())
+    }
+
+    fn listed(&self, key: &str) -> bool {
+        self.descriptor.attributes.iter().any(|r| r.key == key)
+    }
+
+    fn span_name(&self) -> Cow<'static, str> {
+        if let [NamePart::Literal(l)] = self.name {
+            return Cow::Borrowed(l);
+        }
+        let mut out = String::new();
+        for part in self.name {
+            match part {
+                NamePart::Literal(l) => out.push_str(l),
+                NamePart::Attribute(k) => {
+                    if let Some(v) = self.value_of(k) {
+                        out.push_str(&v);
+                    }
+                }
+            }
+        }
+        let trimmed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        Cow::Owned(trimmed)
+    }
+
+    /// Starts the span.
+    pub fn start(mut self) -> SpanGuard {
+        let telemetry = self.telemetry.take().unwrap_or_else(Telemetry::current);
+        let parent = self.parent.take().unwrap_or_else(Context::current);
+        if let Some(agent) = AgentScope::of(&parent) {
+            for kv in agent.attributes() {
+                let k = kv.key.as_str();
+                if self.listed(k) && self.value_of(k).is_none() {
+                    let sampling = self
+                        .descriptor
+                        .attributes
+                        .iter()
+                        .any(|r| r.key == k && r.sampling_relevant);
+                    self.set(kv, sampling);
+                }
+            }
+        }
+        let name = self.span_name();
+        let mut builder = SpanBuilder::from_name(name);
+        builder.span_kind = Some(self.kind);
+        builder.attributes = Some(self.sampling);
+        if !self.links.is_empty() {
+            builder.links = Some(self.links);
+        }
+        let tracer = telemetry.tracer();
+        let mut span = tracer.get().build_with_context(builder, &parent);
+        let recording = span.is_recording();
+        if recording {
+            span.set_attributes(self.attrs);
+        }
+        SpanGuard {
+            cx: parent.with_span(span),
+            recording,
+            telemetry,
+            ended: false,
+        }
+    }
+}
+
+/// A started span: current while [`SpanGuard::in_scope`] runs or while attached; ended by
+/// [`SpanGuard::end`], [`SpanGuard::finish`] or on drop. `Send`.
+#[must_use = "the span ends when the guard is dropped"]
+pub struct SpanGuard {
+    cx: Context,
+    recording: bool,
+    telemetry: Telemetry,
+    ended: bool,
+}
+
+impl fmt::Debug for SpanGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpanGuard")
+            .field("span_context", self.cx.span().span_context())
+            .field("recording", &self.recording)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SpanGuard {
+    /// The context holding the span (the parent of spans started inside it).
+    pub fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    /// Whether the span records.
+    pub fn is_recording(&self) -> bool {
+        self.recording
+    }
+
+    /// The telemetry handle the span was started with.
+    pub fn telemetry(&self) -> &Telemetry {
+        &self.telemetry
+    }
+
+    /// Sets an attribute (e.g. a response attribute known only at the end).
+    pub fn set(&self, kv: KeyValue) {
+        if self.recording {
+            self.cx.span().set_attribute(kv);
+        }
+    }
+
+    /// Sets opt-in content (JSON text), when the capture mode puts content on spans; the
+    /// content is redacted. `f` runs only then.
+    pub fn set_content(&self, key: &'static str, f: impl FnOnce() -> Option<String>) {
+        if self.recording
+            && self.telemetry.capture_mode().on_span()
+            && let Some(text) = f()
+        {
+            self.cx
+                .span()
+                .set_attribute(KeyValue::new(key, self.telemetry.redact(text)));
+        }
+    }
+
+    /// Makes the span current until the returned guard drops (do not hold it across
+    /// `.await`; use [`opentelemetry::context::FutureExt::with_context`] with
+    /// [`SpanGuard::context`] for futures).
+    pub fn attach(&self) -> opentelemetry::ContextGuard {
+        self.cx.clone().attach()
+    }
+
+    /// Runs `f` with the span current.
+    pub fn in_scope<R>(&self, f: impl FnOnce() -> R) -> R {
+        let _g = self.attach();
+        f()
+    }
+
+    /// Records `error` (status, `error.type`, `exception` event) without ending the span.
+    pub fn record_error(&self, error: &(dyn Error + 'static), error_type: Option<&str>) {
+        super::record_error(&self.cx, error, error_type);
+    }
+
+    /// Ends the span with the outcome of `result`: an `Err` is recorded as by the macros
+    /// (`error.type` is the error's type name).
+    pub fn finish<T, E: Error + 'static>(mut self, result: &Result<T, E>) {
+        if let Err(e) = result {
+            super::record_error(&self.cx, e, Some(std::any::type_name::<E>()));
+        }
+        self.end_now();
+    }
+
+    /// Ends the span.
+    pub fn end(mut self) {
+        self.end_now();
+    }
+
+    fn end_now(&mut self) {
+        if !self.ended {
+            self.ended = true;
+            if self.recording {
+                self.cx.span().end();
+            }
+        }
+    }
+}
+
+impl Drop for SpanGuard {
+    fn drop(&mut self) {
+        self.end_now();
+    }
+}
+
+/// An event being built from its definition.
+#[derive(Debug)]
+pub struct EventStart {
+    descriptor: &'static EventDescriptor,
+    attrs: Vec<KeyValue>,
+}
+
+impl EventStart {
+    /// An event of `descriptor`.
+    pub fn new(descriptor: &'static EventDescriptor) -> EventStart {
+        EventStart {
+            descriptor,
+            attrs: Vec::new(),
+        }
+    }
+
+    /// Sets an attribute.
+    pub fn set(&mut self, kv: KeyValue) {
+        match self.attrs.iter_mut().find(|o| o.key == kv.key) {
+            Some(o) => *o = kv,
+            None => self.attrs.push(kv),
+        }
+    }
+
+    /// Emits the event in the context of the span of `cx` (a log record through the handle's
+    /// logger provider, else a span event; see [`super::events`]).
+    pub fn emit_in(self, cx: &Context, telemetry: &Telemetry) {
+        let severity = if self
+            .attrs
+            .iter()
+            .any(|kv| kv.key.as_str() == a::ERROR_TYPE.key())
+        {
+            Severity::Warn
+        } else {
+            Severity::Info
+        };
+        super::events::emit(telemetry, cx, self.descriptor.name, severity, self.attrs);
+    }
+
+    /// Emits the event in the current context with the current handle.
+    pub fn emit(self) {
+        let cx = Context::current();
+        self.emit_in(&cx, &Telemetry::current());
+    }
+}
+
+/// A `u64` counter for `d`.
+pub fn u64_counter(meter: &Meter, d: &'static MetricDescriptor) -> Counter<u64> {
+    meter
+        .u64_counter(d.name)
+        .with_unit(d.unit)
+        .with_description(d.brief)
+        .build()
+}
+
+/// An `i64` up-down counter for `d`.
+pub fn i64_up_down_counter(meter: &Meter, d: &'static MetricDescriptor) -> UpDownCounter<i64> {
+    meter
+        .i64_up_down_counter(d.name)
+        .with_unit(d.unit)
+        .with_description(d.brief)
+        .build()
+}
+
+/// A `f64` gauge for `d`.
+pub fn f64_gauge(meter: &Meter, d: &'static MetricDescriptor) -> Gauge<f64> {
+    meter
+        .f64_gauge(d.name)
+        .with_unit(d.unit)
+        .with_description(d.brief)
+        .build()
+}
