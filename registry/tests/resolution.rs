@@ -80,7 +80,7 @@ fn refinement_inherits_signal_and_overrides_only_what_it_sets() {
     let r = resolve(&[("a.yaml", V2)]);
     let g = r.group("acme.call.special").expect("refinement");
     assert_eq!(g.refines.as_deref(), Some("span.acme.call"));
-    assert_eq!(g.span_kind, Some(SpanKind::Client));
+    assert_eq!(g.as_span().and_then(|s| s.kind), Some(SpanKind::Client));
     assert_eq!(
         g.as_span().and_then(|s| s.name.as_deref()),
         Some("{acme.a}")
