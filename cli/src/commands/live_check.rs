@@ -315,7 +315,7 @@ impl ViewState {
         if !snap.per_definition.is_empty() {
             let _ = writeln!(out, "items by definition:");
             let mut defs: Vec<_> = snap.per_definition.iter().collect();
-            defs.sort_by(|a, b| b.1.cmp(&a.1));
+            defs.sort_by_key(|d| std::cmp::Reverse(d.1));
             for (def, n) in defs.into_iter().take(12) {
                 let _ = writeln!(
                     out,

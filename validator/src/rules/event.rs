@@ -53,7 +53,7 @@ impl Checker<'_> {
         out: &mut Vec<Finding>,
     ) {
         for event in events {
-            let known = self.c.events.get(&*event.name).is_some();
+            let known = self.c.events.contains_key(&*event.name);
             if !known && self.c.namespace_of(&event.name).is_none() {
                 continue;
             }
