@@ -19,6 +19,7 @@ mod compiled;
 pub mod content;
 mod finding;
 pub mod input;
+pub mod insights;
 mod options;
 pub mod otlp;
 pub mod report;
@@ -31,6 +32,7 @@ mod validator;
 pub use assert::{AsTelemetry, Conformance, assert_conforms, embedded_registry};
 pub use finding::{Finding, FindingId, Level};
 pub use input::{InputError, InputErrorKind, LoadOptions, load_file, load_file_with};
+pub use insights::{InsightOptions, Insights, InsightsBuilder, Thresholds};
 pub use options::Options;
 pub use otlp::{
     DecodeError, Signal, decode_json, decode_logs_json, decode_logs_protobuf, decode_metrics_json,

@@ -7,7 +7,7 @@ use super::{ItemReport, Report};
 use crate::finding::Level;
 
 /// Escapes text for XML attributes and content.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
