@@ -181,7 +181,10 @@ fn figures_are_exact() {
     let expected = (400.0 + 450.0 + 450.0 + 210.0) / 1e6;
     assert!(close(x.cost_usd, expected), "{}", x.cost_usd);
     assert!(close(x.successful_cost_usd, expected));
-    assert!(close(x.cost_per_successful_request_mean().unwrap_or(0.0), expected / 2.0));
+    assert!(close(
+        x.cost_per_successful_request_mean().unwrap_or(0.0),
+        expected / 2.0
+    ));
     assert_eq!(x.unpriced_calls, 1);
     assert_eq!((x.unpriced_usage.input, x.unpriced_usage.output), (10, 5));
     assert_eq!(x.llm_calls, 5);

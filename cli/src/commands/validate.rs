@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use genai_validator::insights::Insights;
 use genai_validator::{Options, Telemetry, Validator, load_file};
 
+use crate::insight_args::InsightArgs;
 use crate::registry_args::RegistryArgs;
 
 use crate::report_format::ReportFormat as Format;
@@ -27,6 +29,8 @@ pub struct Args {
     /// Accept undefined keys under this namespace (repeatable), e.g. `gen_ai.acme`.
     #[arg(long = "allow-namespace", value_name = "NS")]
     allow_namespaces: Vec<String>,
+    #[command(flatten)]
+    insights: InsightArgs,
 }
 
 /// Runs the command: exit 0 without violations, 1 with violations, 2 when some input could
@@ -41,6 +45,7 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         allowed_namespaces: args.allow_namespaces,
         allow_custom_attributes: false,
     };
+    let insight_options = args.insights.options(Default::default())?;
     let validator = Validator::with_options(&loaded.registry, options);
     let mut telemetry = Telemetry::new();
     let mut errors = Vec::new();
@@ -58,15 +63,14 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     for e in &result.input_errors {
         eprintln!("error: {e}");
     }
-    let out = match args.format {
-        Format::Text => result.to_text(),
-        Format::Json => result.to_json(),
-        Format::Junit => result.to_junit(),
-    };
-    print!("{out}");
+    let insights = Insights::from_telemetry(&telemetry, &insight_options);
+    print!(
+        "{}",
+        crate::insight_args::render(args.format, &result, &insights)
+    );
     Ok(if !result.input_errors.is_empty() {
         ExitCode::from(2)
-    } else if result.has_violations() {
+    } else if result.has_violations() || insights.has_violations() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
