@@ -2,6 +2,7 @@
 
 mod commands;
 mod output;
+mod insight_args;
 mod registry_args;
 mod report_format;
 
@@ -33,6 +34,9 @@ enum Command {
     LiveCheck(commands::live_check::Args),
     /// Validate OTLP files (JSON, JSON Lines, protobuf); exit 1 on violations, 2 on unreadable input.
     Validate(commands::validate::Args),
+    /// Agent insights from OTLP files: tokens, cost, LLM and tool calls, loops; exit 1 when a
+    /// threshold is crossed.
+    Insights(commands::insights::Args),
     /// Run the instrumented example agent and print its trace tree and conformance report.
     Demo(commands::demo::Args),
 }
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => commands::diff::run(a),
         Command::LiveCheck(a) => commands::live_check::run(a),
         Command::Validate(a) => commands::validate::run(a),
+        Command::Insights(a) => commands::insights::run(a),
         Command::Demo(a) => commands::demo::run(a),
     };
     match result {

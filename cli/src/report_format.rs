@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use genai_validator::insights::{Insights, Thresholds, render};
 use genai_validator::{Config, Level, Options, Report, TextOptions};
 
 /// Report formats.
@@ -58,27 +59,55 @@ impl ReportArgs {
         }
     }
 
-    /// Applies `--config` to validation options.
-    pub fn apply_config(&self, options: &mut Options) -> miette::Result<()> {
-        if let Some(path) = &self.config {
-            let config = Config::load(path).map_err(|e| miette::miette!("{e}"))?;
-            options.findings = config.policy();
+    /// Applies `--config` to validation options; returns the file's insight thresholds
+    /// (none when there is no file or no `thresholds:` section).
+    pub fn apply_config(&self, options: &mut Options) -> miette::Result<Thresholds> {
+        let Some(path) = &self.config else {
+            return Ok(Thresholds::default());
+        };
+        let config = Config::load(path).map_err(|e| miette::miette!("{e}"))?;
+        options.findings = config.policy();
+        match &config.thresholds {
+            None => Ok(Thresholds::default()),
+            Some(v) => serde_json::from_value(v.clone()).map_err(|e| {
+                miette::miette!("{}: `thresholds:` section: {e}", path.display())
+            }),
         }
-        Ok(())
     }
 }
 
-/// Writes `report` in `format`; `extra` is an additional top-level JSON entry.
+/// Writes `report` in `format`, with its insights when given (text: a section after the
+/// report; JSON: a top-level `insights` object; JUnit: an `insights` test suite); `extra` is an
+/// additional top-level JSON entry.
 pub fn write_report(
     report: &Report,
     format: ReportFormat,
     text: &TextOptions,
     out: &mut dyn std::io::Write,
+    insights: Option<&Insights>,
     extra: Option<(&str, &serde_json::Value)>,
 ) -> std::io::Result<()> {
     match format {
-        ReportFormat::Text => report.write_text(out, text),
-        ReportFormat::Json => genai_validator::report::json::write(report, out, extra),
-        ReportFormat::Junit => report.write_junit(out),
+        ReportFormat::Text => {
+            report.write_text(out, text)?;
+            if let Some(i) = insights {
+                writeln!(out)?;
+                out.write_all(i.to_text().as_bytes())?;
+            }
+            Ok(())
+        }
+        ReportFormat::Json => {
+            let insights = insights.map(render::json);
+            let mut entries: Vec<(&str, &serde_json::Value)> = Vec::new();
+            if let Some(v) = &insights {
+                entries.push(("insights", v));
+            }
+            entries.extend(extra);
+            genai_validator::report::json::write_entries(report, out, &entries)
+        }
+        ReportFormat::Junit => match insights {
+            None => report.write_junit(out),
+            Some(i) => out.write_all(render::junit_into(&report.to_junit(), i).as_bytes()),
+        },
     }
 }

@@ -17,6 +17,11 @@
 //! # let metrics: Vec<opentelemetry_sdk::metrics::data::ResourceMetrics> = vec![];
 //! let report = genai_validator::Conformance::new().check_sdk(&spans, &logs, &metrics);
 //! println!("{report}");
+//! // Budgets: crossing one fails the assertion too (see `insights::Thresholds`).
+//! genai_validator::Conformance::new()
+//!     .max_llm_calls_per_request(10)
+//!     .max_cost_per_request(0.05)
+//!     .assert(&telemetry);
 //! ```
 
 use std::sync::OnceLock;
@@ -29,6 +34,7 @@ use opentelemetry_sdk::metrics::data::ResourceMetrics;
 
 use crate::config::Config;
 use crate::finding::{FindingId, Level};
+use crate::insights::{InsightOptions, Insights, PriceTable, Thresholds};
 use crate::options::Options;
 use crate::report::Report;
 use crate::telemetry::{Span, Telemetry};
@@ -91,6 +97,8 @@ pub struct Conformance<'r> {
     registry: Option<&'r ResolvedRegistry>,
     options: Options,
     fail_on_improvements: bool,
+    thresholds: Thresholds,
+    prices: Option<std::sync::Arc<PriceTable>>,
 }
 
 impl<'r> Conformance<'r> {
@@ -181,6 +189,72 @@ impl<'r> Conformance<'r> {
         self.assert(&sdk_telemetry(spans, logs, metrics))
     }
 
+    /// Fails when a request (trace) makes more than `n` LLM calls.
+    pub fn max_llm_calls_per_request(mut self, n: u64) -> Self {
+        self.thresholds.max_llm_calls_per_request = Some(n);
+        self
+    }
+
+    /// Fails when one agent invocation makes more than `n` LLM calls.
+    pub fn max_llm_calls_per_agent(mut self, n: u64) -> Self {
+        self.thresholds.max_llm_calls_per_agent = Some(n);
+        self
+    }
+
+    /// Fails when a request uses more than `n` tokens (input + output).
+    pub fn max_tokens_per_request(mut self, n: u64) -> Self {
+        self.thresholds.max_tokens_per_request = Some(n);
+        self
+    }
+
+    /// Fails when a request costs more than `usd`.
+    pub fn max_cost_per_request(mut self, usd: f64) -> Self {
+        self.thresholds.max_cost_per_request = Some(usd);
+        self
+    }
+
+    /// Fails when a tool fails more often than `rate` (0 to 1) of its calls.
+    pub fn max_tool_error_rate(mut self, rate: f64) -> Self {
+        self.thresholds.max_tool_error_rate = Some(rate);
+        self
+    }
+
+    /// Fails when an agent invocation calls a tool with the same arguments more than `n` times.
+    pub fn max_repeated_tool_calls(mut self, n: u64) -> Self {
+        self.thresholds.max_repeated_tool_calls = Some(n);
+        self
+    }
+
+    /// Fails when agent invocations nest deeper than `n`.
+    pub fn max_agent_depth(mut self, n: u64) -> Self {
+        self.thresholds.max_agent_depth = Some(n);
+        self
+    }
+
+    /// Sets every threshold at once.
+    pub fn thresholds(mut self, thresholds: Thresholds) -> Self {
+        self.thresholds = thresholds;
+        self
+    }
+
+    /// Prices costs with `table` instead of the embedded one.
+    pub fn prices(mut self, table: PriceTable) -> Self {
+        self.prices = Some(std::sync::Arc::new(table));
+        self
+    }
+
+    /// The insights of `telemetry` under these thresholds and prices.
+    pub fn insights<T: AsTelemetry + ?Sized>(&self, telemetry: &T) -> Insights {
+        let mut options = InsightOptions {
+            thresholds: self.thresholds.clone(),
+            ..InsightOptions::default()
+        };
+        if let Some(p) = &self.prices {
+            options.prices = p.clone();
+        }
+        Insights::from_telemetry(&telemetry.to_telemetry(), &options)
+    }
+
     /// Validates and returns the report, whatever it says.
     pub fn check<T: AsTelemetry + ?Sized>(&self, telemetry: &T) -> Report {
         let registry: &ResolvedRegistry = match self.registry {
@@ -198,10 +272,31 @@ impl<'r> Conformance<'r> {
         } else {
             Level::Violation
         };
+        let mut message = String::new();
         if report.has_at_least(threshold) {
-            Err(failure_message(&report, threshold))
-        } else {
+            message = failure_message(&report, threshold);
+        }
+        if !self.thresholds.is_empty() {
+            let insights = self.insights(telemetry);
+            let over: Vec<String> = insights
+                .findings
+                .iter()
+                .filter(|f| f.level == Level::Violation)
+                .map(|f| format!("  - {}", crate::insights::render::finding_line(f)))
+                .collect();
+            if !over.is_empty() {
+                message.push_str(&format!(
+                    "telemetry crosses {} threshold(s) (prices: {}):\n{}\n",
+                    over.len(),
+                    insights.prices,
+                    over.join("\n")
+                ));
+            }
+        }
+        if message.is_empty() {
             Ok(report)
+        } else {
+            Err(message)
         }
     }
 

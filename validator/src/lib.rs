@@ -22,6 +22,7 @@ pub mod config;
 pub mod content;
 mod finding;
 pub mod input;
+pub mod insights;
 mod options;
 pub mod otlp;
 pub mod report;
@@ -38,6 +39,7 @@ pub use config::{Config, ConfigError};
 pub use finding::{Finding, FindingId, Level, UnknownFindingId, UnknownLevel};
 pub use input::{InputError, InputErrorKind, LoadOptions, load_file, load_file_with};
 pub use options::{FindingPolicy, Options, Override};
+pub use insights::{InsightOptions, Insights, InsightsBuilder, Thresholds};
 pub use otlp::{
     DecodeError, Signal, decode_json, decode_logs_json, decode_logs_protobuf, decode_metrics_json,
     decode_metrics_protobuf, decode_traces_json, decode_traces_protobuf,

@@ -4,6 +4,7 @@ pub mod check;
 pub mod demo;
 pub mod diff;
 pub mod generate;
+pub mod insights;
 pub mod live_check;
 pub mod resolve;
 pub mod schema;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use genai_validator::session::Limits;
 use genai_validator::{Options, ReportLimits, Session, Validator, load_file};
 
+use crate::insight_args::{Collector, InsightArgs};
 use crate::output::emit;
 use crate::registry_args::RegistryArgs;
 use crate::report_format::{ReportArgs, ReportFormat as Format, write_report};
@@ -37,6 +38,8 @@ pub struct Args {
     /// Findings listed per item (the most severe); the rest are counted.
     #[arg(long, value_name = "N", default_value_t = ReportLimits::default().max_findings_per_item)]
     max_findings_per_item: usize,
+    #[command(flatten)]
+    insights: InsightArgs,
 }
 
 /// Runs the command: exit 0 without violations, 1 with violations, 2 when some input could
@@ -51,7 +54,8 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         allowed_namespaces: args.allow_namespaces.clone(),
         ..Options::default()
     };
-    args.report.apply_config(&mut options)?;
+    let thresholds = args.report.apply_config(&mut options)?;
+    let insight_options = args.insights.options(thresholds)?;
     let validator = Validator::with_options(&loaded.registry, options);
     let limits = Limits {
         report: ReportLimits {
@@ -61,11 +65,12 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         ..Limits::default()
     };
     let mut session = Session::with_limits(&validator, limits);
+    let insights = Collector::attach(&mut session, insight_options);
     let mut failed = false;
     for path in &args.files {
         match load_file(path) {
             Ok((t, errs)) => {
-                session.push(&t);
+                insights.push(&mut session, &t);
                 // Freed here, file by file: only the report outlives the input.
                 drop(t);
                 for e in errs {
@@ -82,13 +87,14 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         }
     }
     let report = session.finish();
+    let insights = insights.finish();
     let text = args.report.text_options();
     emit(None, |out| {
-        write_report(&report, args.format, &text, out, None)
+        write_report(&report, args.format, &text, out, Some(&insights), None)
     })?;
     let code = if failed {
         ExitCode::from(2)
-    } else if report.has_violations() {
+    } else if report.has_violations() || insights.has_violations() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

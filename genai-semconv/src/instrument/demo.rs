@@ -261,3 +261,52 @@ where
         .build();
     run_demo_agent_with(&t).await
 }
+
+/// The demo agent of a looping request: it drops each tool result, so the model asks for the
+/// same weather lookup (same tool, same arguments) three times before answering; insights
+/// report it as `loop_suspected`.
+#[instrument_agent(crate = crate, telemetry = t, name = "demo-agent", id = "agent_demo_1",
+                   version = "1.0.0", provider = "openai", model = "gpt-4o-mini",
+                   conversation_id = conversation_id)]
+async fn forgetful_agent(
+    t: &Telemetry,
+    conversation_id: &str,
+    question: &str,
+) -> Result<String, ToolError> {
+    let mut observations = Vec::new();
+    for attempt in 0..3 {
+        // The model sees no observation, so it plans the first lookup again.
+        if let Step::Call { call_id, arg, .. } = mock_model(t, question, &[]) {
+            observations.push(get_weather(t, &format!("{call_id}_{attempt}"), arg).await?);
+        }
+    }
+    match mock_model(t, question, &observations) {
+        Step::Answer(a) => Ok(a),
+        Step::Call { .. } => Err(ToolError("no answer".into())),
+    }
+}
+
+/// Runs one request whose agent loops ([`forgetful_agent`]): one `invoke_agent demo-agent`
+/// span with four `chat` spans and three `execute_tool get_weather` spans with the same
+/// argument. Returns its answer.
+pub async fn run_looping_request<T, M>(
+    tracer_provider: &T,
+    meter_provider: &M,
+) -> Result<String, ToolError>
+where
+    T: TracerProvider,
+    T::Tracer: Send + Sync + 'static,
+    <T::Tracer as opentelemetry::trace::Tracer>::Span: Send + Sync + 'static,
+    M: MeterProvider + ?Sized,
+{
+    let t = Telemetry::builder()
+        .tracer_provider(tracer_provider)
+        .meter_provider(meter_provider)
+        .build();
+    run_looping_request_with(&t).await
+}
+
+/// Runs the looping request ([`run_looping_request`]) with a telemetry handle.
+pub async fn run_looping_request_with(t: &Telemetry) -> Result<String, ToolError> {
+    forgetful_agent(t, "conv_demo_2", "What is the weather in Paris?").await
+}

@@ -61,7 +61,7 @@ impl<T: std::fmt::Display> Serialize for Shown<'_, T> {
 
 struct Body<'a> {
     report: &'a Report,
-    extra: Option<(&'a str, &'a serde_json::Value)>,
+    extra: &'a [(&'a str, &'a serde_json::Value)],
 }
 
 impl Serialize for Body<'_> {
@@ -88,7 +88,7 @@ impl Serialize for Body<'_> {
             }),
         )?;
         m.serialize_entry("input_errors", &r.input_errors)?;
-        if let Some((key, value)) = self.extra {
+        for (key, value) in self.extra {
             m.serialize_entry(key, value)?;
         }
         m.serialize_entry("logs", &Items(&r.logs))?;
@@ -127,6 +127,19 @@ pub fn write(
     out: &mut dyn Write,
     extra: Option<(&str, &serde_json::Value)>,
 ) -> io::Result<()> {
+    match extra {
+        Some(e) => write_entries(report, out, &[e]),
+        None => write_entries(report, out, &[]),
+    }
+}
+
+/// Writes the report as pretty JSON with additional top-level entries (placed after
+/// `input_errors`, in the order given), as it is produced.
+pub fn write_entries(
+    report: &Report,
+    out: &mut dyn Write,
+    extra: &[(&str, &serde_json::Value)],
+) -> io::Result<()> {
     let mut w = io::BufWriter::with_capacity(1 << 16, out);
     serde_json::to_writer_pretty(&mut w, &Body { report, extra }).map_err(io::Error::from)?;
     w.write_all(b"\n")?;
@@ -137,7 +150,7 @@ pub fn write(
 pub fn to_value(report: &Report) -> serde_json::Value {
     serde_json::to_value(Body {
         report,
-        extra: None,
+        extra: &[],
     })
     .unwrap_or(serde_json::Value::Null)
 }

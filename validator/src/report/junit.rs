@@ -8,7 +8,12 @@ use super::{ItemReport, Report};
 use crate::finding::Level;
 
 /// XML text: escapes markup characters and drops control characters XML cannot carry.
-struct Esc<'a>(&'a str);
+pub(crate) struct Esc<'a>(pub(crate) &'a str);
+
+/// [`Esc`] as an owned string.
+pub(crate) fn esc(s: &str) -> String {
+    Esc(s).to_string()
+}
 
 impl std::fmt::Display for Esc<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -1,0 +1,114 @@
+//! What insights add to validation: the same 1000 spans (traces of 8: an agent, chat spans
+//! with usage, tool calls) validated alone, and validated then analysed. Target: insights add
+//! at most 20% to the validation time per span.
+
+use std::borrow::Cow;
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use genai_validator::insights::{InsightOptions, Insights};
+use genai_validator::telemetry::{
+    Attributes, Origin, Span, SpanId, SpanKind, Status, TraceId, Value,
+};
+use genai_validator::{Telemetry, Validator};
+
+/// Span `i` of trace `i / 8`: the first of each trace an `invoke_agent`, then alternately a
+/// chat span (15 attributes, with usage) and a tool call.
+fn span(i: u64) -> Span {
+    let s = |v: &str| Value::from(v);
+    let first = i % 8 == 0;
+    let attrs: Vec<(&'static str, Value)> = if first {
+        vec![
+            ("gen_ai.operation.name", s("invoke_agent")),
+            ("gen_ai.agent.name", s("planner")),
+            ("gen_ai.provider.name", s("openai")),
+            ("gen_ai.request.model", s("gpt-4o")),
+        ]
+    } else if i % 2 == 1 {
+        vec![
+            ("gen_ai.operation.name", s("chat")),
+            ("gen_ai.provider.name", s("openai")),
+            ("gen_ai.request.model", s("gpt-4o")),
+            ("gen_ai.response.model", s("gpt-4o-2024-08-06")),
+            ("gen_ai.response.id", s("chatcmpl-123")),
+            (
+                "gen_ai.response.finish_reasons",
+                Value::StringArray(vec!["stop".into()]),
+            ),
+            ("gen_ai.request.max_tokens", Value::I64(200)),
+            ("gen_ai.request.temperature", Value::F64(0.2)),
+            ("gen_ai.request.top_p", Value::F64(0.9)),
+            ("gen_ai.usage.input_tokens", Value::I64(97)),
+            ("gen_ai.usage.output_tokens", Value::I64(12)),
+            ("gen_ai.conversation.id", s("conv-1")),
+            ("server.address", s("api.openai.com")),
+            ("server.port", Value::I64(443)),
+            ("openai.api.type", s("chat_completions")),
+        ]
+    } else {
+        vec![
+            ("gen_ai.operation.name", s("execute_tool")),
+            ("gen_ai.tool.name", s("search")),
+            ("gen_ai.tool.type", s("function")),
+            ("gen_ai.tool.call.id", s("call_1")),
+        ]
+    };
+    let trace = i / 8;
+    Span {
+        trace_id: TraceId::from(u128::from(trace + 1)),
+        span_id: SpanId::from(i + 1),
+        parent_span_id: (!first).then(|| SpanId::from(trace * 8 + 1)),
+        trace_state: String::new(),
+        flags: 1,
+        name: Cow::Borrowed("span"),
+        kind: if first {
+            SpanKind::Internal
+        } else {
+            SpanKind::Client
+        },
+        start_time_unix_nano: i,
+        end_time_unix_nano: i + 10,
+        status: Status::Unset,
+        attributes: Attributes(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect()),
+        events: Vec::new(),
+        links: Vec::new(),
+        dropped_attributes_count: 0,
+        dropped_events_count: 0,
+        dropped_links_count: 0,
+        resource: Arc::default(),
+        scope: Arc::default(),
+        origin: Origin::sdk(),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let registry = genai_registry::embedded::load()
+        .expect("embedded registry")
+        .registry;
+    let validator = Validator::new(&registry);
+    let telemetry = Telemetry {
+        spans: (0..1000).map(span).collect(),
+        ..Telemetry::default()
+    };
+    let options = InsightOptions::default();
+    let mut g = c.benchmark_group("insights");
+    g.throughput(Throughput::Elements(telemetry.spans.len() as u64));
+    g.bench_function("validate_only", |b| {
+        b.iter(|| black_box(validator.validate(black_box(&telemetry))))
+    });
+    g.bench_function("validate_and_insights", |b| {
+        b.iter(|| {
+            let r = validator.validate(black_box(&telemetry));
+            let i = Insights::from_telemetry(black_box(&telemetry), &options);
+            black_box((r, i))
+        })
+    });
+    g.bench_function("insights_only", |b| {
+        b.iter(|| black_box(Insights::from_telemetry(black_box(&telemetry), &options)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,805 @@
+//! The [`InsightsBuilder`]: traces in, figures and findings out.
+
+use std::collections::{BTreeMap, HashMap};
+
+use genai_pricing::{TokenPrices, Usage};
+
+use super::facts::{Facts, Kind, seconds, service};
+use super::finding::{InsightFinding, InsightId};
+use super::metrics::MetricState;
+use super::thresholds::{DEFAULT_MAX_AGENT_DEPTH, DEFAULT_REPEATED_TOOL_CALLS};
+use super::{InsightOptions, Insights, ModelKey, Rollup, SpanFigure, TraceInsight};
+use crate::finding::Level;
+use crate::telemetry::{Metric, Span, SpanId, Telemetry, TraceId};
+
+/// Longest agent, tool, model or service name kept (longer ones are cut, marked `…`).
+const MAX_KEY_LEN: usize = 120;
+/// Name of the roll-up row that takes keys over [`InsightOptions::max_keys`].
+const OTHER: &str = "(other)";
+/// Key for an absent name.
+const UNKNOWN: &str = "(unknown)";
+
+/// Accumulates insights trace by trace; [`InsightsBuilder::finish`] adds the checks that need
+/// every trace (tool error rates, metrics against spans).
+pub struct InsightsBuilder {
+    options: InsightOptions,
+    out: Insights,
+    /// Price lookups by (provider, model): `None` = no known price.
+    prices: HashMap<(String, String), Option<TokenPrices>>,
+    metrics: MetricState,
+}
+
+fn cut(s: &str) -> String {
+    if s.len() <= MAX_KEY_LEN {
+        return s.to_string();
+    }
+    let mut end = MAX_KEY_LEN;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// The roll-up row for `key`, or `(other)` when `max` rows exist already.
+fn row<'m, K: Ord + Clone>(
+    map: &'m mut BTreeMap<K, Rollup>,
+    key: K,
+    other: impl FnOnce() -> K,
+    max: usize,
+) -> &'m mut Rollup {
+    if map.contains_key(&key) || map.len() < max {
+        map.entry(key).or_default()
+    } else {
+        map.entry(other()).or_default()
+    }
+}
+
+impl InsightsBuilder {
+    /// An empty builder.
+    pub fn new(options: InsightOptions) -> Self {
+        let out = Insights {
+            prices: options.prices.label(),
+            requests: 0,
+            successful_requests: 0,
+            usage: Usage::default(),
+            cost_usd: 0.0,
+            successful_cost_usd: 0.0,
+            unpriced_usage: Usage::default(),
+            unpriced_calls: 0,
+            llm_calls: 0,
+            tool_calls: 0,
+            rate_limit_hits: 0,
+            llm_calls_per_request: Default::default(),
+            llm_calls_per_agent_invocation: Default::default(),
+            tokens_per_request: Default::default(),
+            cost_per_request: Default::default(),
+            cost_per_successful_request: Default::default(),
+            time_to_first_chunk: Default::default(),
+            time_to_first_chunk_metric: None,
+            errors: BTreeMap::new(),
+            agents: BTreeMap::new(),
+            tools: BTreeMap::new(),
+            models: BTreeMap::new(),
+            services: BTreeMap::new(),
+            metric_checks: Vec::new(),
+            traces: Vec::new(),
+            traces_dropped: 0,
+            findings: Vec::new(),
+            findings_dropped: 0,
+        };
+        InsightsBuilder {
+            metrics: MetricState::new(options.max_keys),
+            options,
+            out,
+            prices: HashMap::new(),
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &InsightOptions {
+        &self.options
+    }
+
+    /// Adds every trace (spans grouped by trace id, in order of first appearance) and metric.
+    pub fn add_telemetry(&mut self, telemetry: &Telemetry) {
+        let mut order: Vec<TraceId> = Vec::new();
+        let mut groups: HashMap<TraceId, Vec<&Span>> = HashMap::new();
+        for s in &telemetry.spans {
+            groups
+                .entry(s.trace_id)
+                .or_insert_with(|| {
+                    order.push(s.trace_id);
+                    Vec::new()
+                })
+                .push(s);
+        }
+        for t in order {
+            if let Some(spans) = groups.remove(&t) {
+                self.add_trace(&spans);
+            }
+        }
+        self.add_metrics(&telemetry.metrics);
+    }
+
+    /// Adds metrics (compared with the spans at [`InsightsBuilder::finish`]).
+    pub fn add_metrics(&mut self, metrics: &[Metric]) {
+        for m in metrics {
+            self.metrics.add(m);
+        }
+    }
+
+    fn finding(&mut self, f: InsightFinding) {
+        if self.out.findings.len() < self.options.max_findings {
+            self.out.findings.push(f);
+        } else {
+            self.out.findings_dropped += 1;
+        }
+    }
+
+    fn price(&mut self, provider: Option<&str>, model: Option<&str>) -> Option<TokenPrices> {
+        let model = model?;
+        let key = (provider.unwrap_or("").to_string(), model.to_string());
+        if let Some(p) = self.prices.get(&key) {
+            return p.clone();
+        }
+        let found = self
+            .options
+            .prices
+            .find(provider, model)
+            .map(|m| m.prices.clone());
+        if self.prices.len() < self.options.max_keys.saturating_mul(4) {
+            self.prices.insert(key, found.clone());
+        }
+        found
+    }
+
+    fn cost_of(
+        &mut self,
+        usage: &Usage,
+        provider: Option<&str>,
+        model: Option<&str>,
+    ) -> Option<f64> {
+        self.price(provider, model)
+            .and_then(|p| p.missing_for(usage).is_empty().then(|| p.cost(usage).total))
+    }
+
+    /// Adds one trace (all its spans; the order does not matter) and returns its summary.
+    pub fn add_trace(&mut self, spans: &[&Span]) -> TraceInsight {
+        let n = spans.len();
+        let facts: Vec<Facts<'_>> = spans.iter().map(|s| Facts::of(s)).collect();
+        let index: HashMap<SpanId, usize> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.span_id, i))
+            .collect();
+        let parent: Vec<Option<usize>> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                s.parent_span_id
+                    .and_then(|p| index.get(&p).copied())
+                    .filter(|p| *p != i)
+            })
+            .collect();
+        let ancestors = |i: usize| walk(&parent, i);
+        let agent_of: Vec<Option<usize>> = (0..n)
+            .map(|i| ancestors(i).find(|a| facts[*a].kind() == Kind::Agent))
+            .collect();
+        // A span's usage counts only when no span below it carries usage.
+        let mut usage_below = vec![false; n];
+        for i in 0..n {
+            if facts[i].has_usage {
+                for a in ancestors(i) {
+                    if std::mem::replace(&mut usage_below[a], true) {
+                        break;
+                    }
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|i| (spans[*i].start_time_unix_nano, *i));
+
+        let th = self.options.thresholds.clone();
+        let max_keys = self.options.max_keys;
+        let trace_id = spans.first().map_or(TraceId::INVALID, |s| s.trace_id);
+        let mut t = TraceInsight {
+            trace_id,
+            root: String::new(),
+            service: None,
+            failed: false,
+            spans: n,
+            llm_calls: 0,
+            tool_calls: 0,
+            agent_invocations: 0,
+            usage: Usage::default(),
+            cost_usd: 0.0,
+            unpriced_calls: 0,
+            duration_s: 0.0,
+            span_figures: Vec::new(),
+        };
+        let mut span_usage: Vec<Option<(Usage, Option<f64>)>> = vec![None; n];
+        let mut agent_llm_calls: Vec<u64> = vec![0; n];
+        for &i in &order {
+            let span = spans[i];
+            let f = &facts[i];
+            let kind = f.kind();
+            let failed = f.failed(span);
+            let duration = seconds(span);
+            let provider = f
+                .provider
+                .or_else(|| agent_of[i].and_then(|a| facts[a].provider));
+            let agent_name = agent_of[i].map(|a| facts[a].agent_name.unwrap_or(UNKNOWN));
+            let service_name = service(span).unwrap_or(UNKNOWN);
+            let model_key = || ModelKey {
+                provider: cut(provider.unwrap_or(UNKNOWN)),
+                model: cut(f.model().unwrap_or(UNKNOWN)),
+            };
+            let other_model = || ModelKey {
+                provider: OTHER.to_string(),
+                model: OTHER.to_string(),
+            };
+            if let Some(e) = f.error_type {
+                let k = cut(e);
+                if self.out.errors.contains_key(&k) || self.out.errors.len() < max_keys {
+                    *self.out.errors.entry(k).or_default() += 1;
+                } else {
+                    *self.out.errors.entry(OTHER.to_string()).or_default() += 1;
+                }
+            } else if span.status.is_error() {
+                *self
+                    .out
+                    .errors
+                    .entry("(status error)".to_string())
+                    .or_default() += 1;
+            }
+            let counted = f.has_usage && !usage_below[i];
+            let cost = if counted {
+                let c = self.cost_of(&f.usage, provider, f.model());
+                span_usage[i] = Some((f.usage, c));
+                t.usage.add(&f.usage);
+                self.out.usage.add(&f.usage);
+                match c {
+                    Some(c) => {
+                        t.cost_usd += c;
+                        self.out.cost_usd += c;
+                    }
+                    None => {
+                        t.unpriced_calls += 1;
+                        self.out.unpriced_calls += 1;
+                        self.out.unpriced_usage.add(&f.usage);
+                    }
+                }
+                c
+            } else {
+                None
+            };
+            if counted || kind == Kind::Inference {
+                let r = row(&mut self.out.models, model_key(), other_model, max_keys);
+                r.calls += 1;
+                r.errors += u64::from(failed);
+                r.duration.add(duration);
+                if kind == Kind::Inference {
+                    r.llm_calls += 1;
+                    if failed && f.rate_limited() {
+                        r.rate_limited += 1;
+                    }
+                    if let Some(ttft) = f.time_to_first_chunk {
+                        r.time_to_first_chunk.add(ttft);
+                    }
+                }
+                if counted {
+                    r.usage.add(&f.usage);
+                    match cost {
+                        Some(c) => r.cost_usd += c,
+                        None => r.unpriced_calls += 1,
+                    }
+                }
+            }
+            if f.op.is_some() || counted {
+                let r = row(
+                    &mut self.out.services,
+                    cut(service_name),
+                    || OTHER.to_string(),
+                    max_keys,
+                );
+                r.calls += 1;
+                r.errors += u64::from(failed);
+                r.llm_calls += u64::from(kind == Kind::Inference);
+                r.duration.add(duration);
+                if counted {
+                    r.usage.add(&f.usage);
+                    match cost {
+                        Some(c) => r.cost_usd += c,
+                        None => r.unpriced_calls += 1,
+                    }
+                }
+            }
+            if let Some(name) = agent_name
+                && (counted || kind == Kind::Inference)
+            {
+                let r = row(
+                    &mut self.out.agents,
+                    cut(name),
+                    || OTHER.to_string(),
+                    max_keys,
+                );
+                r.llm_calls += u64::from(kind == Kind::Inference);
+                if counted {
+                    r.usage.add(&f.usage);
+                    match cost {
+                        Some(c) => r.cost_usd += c,
+                        None => r.unpriced_calls += 1,
+                    }
+                }
+            }
+            match kind {
+                Kind::Inference => {
+                    t.llm_calls += 1;
+                    self.out.llm_calls += 1;
+                    if let Some(a) = agent_of[i] {
+                        agent_llm_calls[a] += 1;
+                    }
+                    if failed && f.rate_limited() {
+                        self.out.rate_limit_hits += 1;
+                    }
+                    if let Some(ttft) = f.time_to_first_chunk {
+                        self.out.time_to_first_chunk.add(ttft);
+                    }
+                }
+                Kind::Tool => {
+                    t.tool_calls += 1;
+                    self.out.tool_calls += 1;
+                    let name = f.tool_name.unwrap_or(&span.name);
+                    let r = row(
+                        &mut self.out.tools,
+                        cut(name),
+                        || OTHER.to_string(),
+                        max_keys,
+                    );
+                    r.calls += 1;
+                    r.errors += u64::from(failed);
+                    r.duration.add(duration);
+                }
+                Kind::Agent => {
+                    t.agent_invocations += 1;
+                    let name = f.agent_name.unwrap_or(UNKNOWN);
+                    let r = row(
+                        &mut self.out.agents,
+                        cut(name),
+                        || OTHER.to_string(),
+                        max_keys,
+                    );
+                    r.calls += 1;
+                    r.errors += u64::from(failed);
+                    r.duration.add(duration);
+                }
+                Kind::Other => {}
+            }
+        }
+
+        // Per invocation: LLM calls, loops; nesting.
+        let agents: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|i| facts[*i].kind() == Kind::Agent)
+            .collect();
+        for &a in &agents {
+            let calls = agent_llm_calls[a];
+            self.out.llm_calls_per_agent_invocation.add(calls as f64);
+            if let Some(max) = th.max_llm_calls_per_agent
+                && calls > max
+            {
+                let members: Vec<usize> = order
+                    .iter()
+                    .copied()
+                    .filter(|i| agent_of[*i] == Some(a) && facts[*i].kind() == Kind::Inference)
+                    .collect();
+                let (usage, cost) = sum_usage(&span_usage, &members);
+                self.finding(InsightFinding {
+                    id: InsightId::AgentLlmCallBudgetExceeded,
+                    level: Level::Violation,
+                    trace_id: Some(trace_id),
+                    spans: std::iter::once(spans[a].span_id)
+                        .chain(members.iter().map(|i| spans[*i].span_id))
+                        .collect(),
+                    message: format!(
+                        "agent {:?} made {calls} LLM calls in one invocation (limit {max})",
+                        facts[a].agent_name.unwrap_or(UNKNOWN)
+                    ),
+                    usage,
+                    cost_usd: cost,
+                });
+            }
+        }
+        // Loops: per invocation (or at top level), tool calls in start order.
+        let (repeat_limit, repeat_level) = match th.max_repeated_tool_calls {
+            Some(n) => (n, Level::Violation),
+            None => (DEFAULT_REPEATED_TOOL_CALLS, Level::Improvement),
+        };
+        let mut scopes: Vec<Option<usize>> = agents.iter().map(|a| Some(*a)).collect();
+        scopes.push(None);
+        for scope in scopes {
+            let tools: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|i| agent_of[*i] == scope && facts[*i].kind() == Kind::Tool)
+                .collect();
+            for group in repeated_calls(spans, &facts, &tools, repeat_limit) {
+                let first = spans[group.spans[0]].start_time_unix_nano;
+                let last = group
+                    .spans
+                    .iter()
+                    .map(|i| spans[*i].start_time_unix_nano)
+                    .max()
+                    .unwrap_or(first);
+                let spent: Vec<usize> = order
+                    .iter()
+                    .copied()
+                    .filter(|i| {
+                        agent_of[*i] == scope
+                            && span_usage[*i].is_some()
+                            && spans[*i].start_time_unix_nano >= first
+                            && spans[*i].start_time_unix_nano <= last
+                    })
+                    .collect();
+                let (usage, cost) = sum_usage(&span_usage, &spent);
+                let who = match scope {
+                    Some(a) => format!("agent {:?}", facts[a].agent_name.unwrap_or(UNKNOWN)),
+                    None => "the request".to_string(),
+                };
+                let how = if group.with_arguments {
+                    "with the same arguments"
+                } else {
+                    "in a row (arguments not captured)"
+                };
+                self.finding(InsightFinding {
+                    id: InsightId::LoopSuspected,
+                    level: repeat_level,
+                    trace_id: Some(trace_id),
+                    spans: group
+                        .spans
+                        .iter()
+                        .chain(spent.iter())
+                        .map(|i| spans[*i].span_id)
+                        .collect(),
+                    message: format!(
+                        "{who} called tool {:?} {} times {how} (limit {repeat_limit}); the LLM calls in between used {} tokens",
+                        group.tool,
+                        group.spans.len(),
+                        usage.total()
+                    ),
+                    usage,
+                    cost_usd: cost,
+                });
+            }
+        }
+        let (depth_limit, depth_level) = match th.max_agent_depth {
+            Some(n) => (n, Level::Violation),
+            None => (DEFAULT_MAX_AGENT_DEPTH, Level::Improvement),
+        };
+        if let Some((deepest, depth)) = agents
+            .iter()
+            .map(|a| {
+                let d = 1 + ancestors(*a)
+                    .filter(|p| facts[*p].kind() == Kind::Agent)
+                    .count() as u64;
+                (*a, d)
+            })
+            .max_by_key(|(_, d)| *d)
+            && depth > depth_limit
+        {
+            let chain: Vec<SpanId> = std::iter::once(deepest)
+                .chain(ancestors(deepest).filter(|p| facts[*p].kind() == Kind::Agent))
+                .map(|i| spans[i].span_id)
+                .collect();
+            self.finding(InsightFinding {
+                id: InsightId::AgentNestingTooDeep,
+                level: depth_level,
+                trace_id: Some(trace_id),
+                spans: chain,
+                message: format!(
+                    "agent invocations nested {depth} deep (limit {depth_limit}), down to agent {:?}",
+                    facts[deepest].agent_name.unwrap_or(UNKNOWN)
+                ),
+                usage: Usage::default(),
+                cost_usd: None,
+            });
+        }
+
+        // The request.
+        let root = order
+            .iter()
+            .copied()
+            .find(|i| parent[*i].is_none())
+            .or_else(|| order.first().copied());
+        if let Some(r) = root {
+            t.root = cut(&spans[r].name);
+            t.service = service(spans[r]).map(cut);
+            t.failed = facts[r].failed(spans[r]);
+        }
+        let start = spans
+            .iter()
+            .map(|s| s.start_time_unix_nano)
+            .min()
+            .unwrap_or(0);
+        let end = spans
+            .iter()
+            .map(|s| s.end_time_unix_nano)
+            .max()
+            .unwrap_or(0);
+        t.duration_s = end.saturating_sub(start) as f64 / 1e9;
+        self.out.requests += 1;
+        self.out.llm_calls_per_request.add(t.llm_calls as f64);
+        self.out.tokens_per_request.add(t.usage.total() as f64);
+        self.out.cost_per_request.add(t.cost_usd);
+        if !t.failed {
+            self.out.successful_requests += 1;
+            self.out.successful_cost_usd += t.cost_usd;
+            self.out.cost_per_successful_request.add(t.cost_usd);
+        }
+        let all: Vec<SpanId> = root.map(|r| spans[r].span_id).into_iter().collect();
+        let root_name = format!("{:?}", t.root);
+        if let Some(max) = th.max_llm_calls_per_request
+            && t.llm_calls > max
+        {
+            self.finding(InsightFinding {
+                id: InsightId::LlmCallBudgetExceeded,
+                level: Level::Violation,
+                trace_id: Some(trace_id),
+                spans: all.clone(),
+                message: format!(
+                    "request {root_name} made {} LLM calls (limit {max})",
+                    t.llm_calls
+                ),
+                usage: t.usage,
+                cost_usd: Some(t.cost_usd),
+            });
+        }
+        if let Some(max) = th.max_tokens_per_request
+            && t.usage.total() > max
+        {
+            self.finding(InsightFinding {
+                id: InsightId::TokenBudgetExceeded,
+                level: Level::Violation,
+                trace_id: Some(trace_id),
+                spans: all.clone(),
+                message: format!(
+                    "request {root_name} used {} tokens ({} input, {} output; limit {max})",
+                    t.usage.total(),
+                    t.usage.input,
+                    t.usage.output
+                ),
+                usage: t.usage,
+                cost_usd: Some(t.cost_usd),
+            });
+        }
+        if let Some(max) = th.max_cost_per_request
+            && t.cost_usd > max
+        {
+            let partial = if t.unpriced_calls > 0 {
+                format!(" at least ({} calls unpriced)", t.unpriced_calls)
+            } else {
+                String::new()
+            };
+            self.finding(InsightFinding {
+                id: InsightId::CostBudgetExceeded,
+                level: Level::Violation,
+                trace_id: Some(trace_id),
+                spans: all,
+                message: format!(
+                    "request {root_name} cost{partial} ${:.6} (limit ${max})",
+                    t.cost_usd
+                ),
+                usage: t.usage,
+                cost_usd: Some(t.cost_usd),
+            });
+        }
+        if self.options.span_figures {
+            t.span_figures = order
+                .iter()
+                .map(|i| SpanFigure {
+                    span_id: spans[*i].span_id,
+                    duration_s: seconds(spans[*i]),
+                    usage: span_usage[*i].map(|(u, _)| u),
+                    cost_usd: span_usage[*i].and_then(|(_, c)| c),
+                })
+                .collect();
+        }
+        self.keep(t.clone());
+        t
+    }
+
+    /// Keeps `t`, or when full, drops the cheapest kept trace if `t` costs more.
+    fn keep(&mut self, t: TraceInsight) {
+        if self.out.traces.len() < self.options.max_traces_kept {
+            self.out.traces.push(t);
+            return;
+        }
+        self.out.traces_dropped += 1;
+        if let Some((i, cheapest)) = self
+            .out
+            .traces
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.cost_usd.total_cmp(&b.1.cost_usd))
+            && cheapest.cost_usd < t.cost_usd
+        {
+            self.out.traces.remove(i);
+            self.out.traces.push(t);
+        }
+    }
+
+    /// The figures so far (without the end-of-stream checks).
+    pub fn snapshot(&self) -> &Insights {
+        &self.out
+    }
+
+    /// Finishes: tool error rates, unpriced models, metrics against spans.
+    pub fn finish(mut self) -> Insights {
+        if let Some(max) = self.options.thresholds.max_tool_error_rate {
+            let over: Vec<(String, u64, u64, f64)> = self
+                .out
+                .tools
+                .iter()
+                .filter_map(|(name, r)| {
+                    let rate = r.error_rate()?;
+                    (rate > max).then(|| (name.clone(), r.errors, r.calls, rate))
+                })
+                .collect();
+            for (name, errors, calls, rate) in over {
+                self.finding(InsightFinding {
+                    id: InsightId::ToolErrorRateExceeded,
+                    level: Level::Violation,
+                    trace_id: None,
+                    spans: Vec::new(),
+                    message: format!(
+                        "tool {name:?} failed {errors} of {calls} calls ({:.1}%, limit {:.1}%)",
+                        rate * 100.0,
+                        max * 100.0
+                    ),
+                    usage: Usage::default(),
+                    cost_usd: None,
+                });
+            }
+        }
+        let unpriced: Vec<(ModelKey, u64, Usage)> = self
+            .out
+            .models
+            .iter()
+            .filter(|(_, r)| r.unpriced_calls > 0)
+            .map(|(k, r)| (k.clone(), r.unpriced_calls, r.usage))
+            .collect();
+        for (k, calls, usage) in unpriced {
+            let label = self.out.prices.clone();
+            self.finding(InsightFinding {
+                id: InsightId::UnpricedModel,
+                level: Level::Information,
+                trace_id: None,
+                spans: Vec::new(),
+                message: format!(
+                    "model {:?} of provider {:?} has no price in {label}: {calls} calls, {} tokens counted apart (pass --prices FILE)",
+                    k.model,
+                    k.provider,
+                    usage.total()
+                ),
+                usage,
+                cost_usd: None,
+            });
+        }
+        let (checks, ttft) = self.metrics.compare(&self.out);
+        self.out.time_to_first_chunk_metric = ttft;
+        for c in &checks {
+            if !c.agrees() {
+                let f = InsightFinding {
+                    id: InsightId::MetricSpanMismatch,
+                    level: Level::Violation,
+                    trace_id: None,
+                    spans: Vec::new(),
+                    message: format!(
+                        "metric {} says {} for {}, the spans say {}",
+                        c.metric, c.metric_value, c.subject, c.span_value
+                    ),
+                    usage: Usage::default(),
+                    cost_usd: None,
+                };
+                self.finding(f);
+            }
+        }
+        self.out.metric_checks = checks;
+        self.out
+    }
+}
+
+/// The ancestors of `i`, nearest first, at most `parent.len()` of them (a cycle in hostile
+/// input ends the walk).
+fn walk(parent: &[Option<usize>], i: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut cur = parent.get(i).copied().flatten();
+    let mut steps = 0;
+    std::iter::from_fn(move || {
+        let p = cur?;
+        steps += 1;
+        if steps > parent.len() {
+            return None;
+        }
+        cur = parent[p];
+        Some(p)
+    })
+}
+
+fn sum_usage(
+    span_usage: &[Option<(Usage, Option<f64>)>],
+    members: &[usize],
+) -> (Usage, Option<f64>) {
+    let mut usage = Usage::default();
+    let mut cost = Some(0.0);
+    for i in members {
+        if let Some((u, c)) = span_usage[*i] {
+            usage.add(&u);
+            cost = match (cost, c) {
+                (Some(a), Some(b)) => Some(a + b),
+                _ => None,
+            };
+        }
+    }
+    (usage, cost)
+}
+
+/// Repeated tool calls in one scope.
+struct Repeat {
+    tool: String,
+    with_arguments: bool,
+    spans: Vec<usize>,
+}
+
+/// Groups of more than `limit` calls of one tool with equal captured arguments; for tools whose
+/// arguments were not captured, runs of more than `limit` consecutive calls of the same tool.
+fn repeated_calls(
+    spans: &[&Span],
+    facts: &[Facts<'_>],
+    tools: &[usize],
+    limit: u64,
+) -> Vec<Repeat> {
+    let mut out = Vec::new();
+    let name = |i: usize| facts[i].tool_name.unwrap_or(&spans[i].name).to_string();
+    let mut by_args: Vec<(String, String, Vec<usize>)> = Vec::new();
+    for &i in tools {
+        if let Some(args) = facts[i].tool_arguments {
+            let (n, a) = (name(i), args.to_string());
+            match by_args.iter_mut().find(|(tn, ta, _)| *tn == n && *ta == a) {
+                Some(g) => g.2.push(i),
+                None => by_args.push((n, a, vec![i])),
+            }
+        }
+    }
+    for (tool, _, group) in by_args {
+        if group.len() as u64 > limit {
+            out.push(Repeat {
+                tool,
+                with_arguments: true,
+                spans: group,
+            });
+        }
+    }
+    let mut run: Vec<usize> = Vec::new();
+    let flush = |run: &mut Vec<usize>, out: &mut Vec<Repeat>| {
+        if run.len() as u64 > limit {
+            out.push(Repeat {
+                tool: name(run[0]),
+                with_arguments: false,
+                spans: std::mem::take(run),
+            });
+        }
+        run.clear();
+    };
+    for &i in tools {
+        if facts[i].tool_arguments.is_some() {
+            continue;
+        }
+        if run.last().is_some_and(|l| name(*l) != name(i)) {
+            flush(&mut run, &mut out);
+        }
+        run.push(i);
+    }
+    flush(&mut run, &mut out);
+    out
+}
