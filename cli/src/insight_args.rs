@@ -134,11 +134,6 @@ impl Collector {
         session.push(telemetry);
     }
 
-    /// The insights so far (for a live view).
-    pub fn snapshot(&self) -> Option<Insights> {
-        self.0.lock().ok().map(|b| b.snapshot().clone())
-    }
-
     /// The insights, once the session has finished (its last traces delivered).
     pub fn finish(self) -> Insights {
         match Arc::try_unwrap(self.0) {
@@ -146,10 +141,10 @@ impl Collector {
                 .into_inner()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .finish(),
-            Err(shared) => shared
-                .lock()
-                .map(|b| b.snapshot().clone())
-                .unwrap_or_default(),
+            Err(shared) => match shared.lock() {
+                Ok(b) => b.snapshot().clone(),
+                Err(poisoned) => poisoned.into_inner().snapshot().clone(),
+            },
         }
     }
 }

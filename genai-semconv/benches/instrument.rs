@@ -15,7 +15,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group};
 use genai_semconv::builder::GenAiExecuteToolInternal;
 use genai_semconv::instrument::telemetry::Telemetry;
-use genai_semconv::{ToolType, instrument_agent, instrument_tool};
+use genai_semconv::{instrument_agent, instrument_tool};
 use opentelemetry::global::BoxedTracer;
 use opentelemetry::metrics::{Histogram, MeterProvider as _};
 use opentelemetry::trace::{SpanKind, TraceContextExt, Tracer, TracerProvider as _};
@@ -109,7 +109,7 @@ fn tool_tracing(x: u64) -> u64 {
 /// The same span through the generated builder.
 fn builder_span(t: &Telemetry, x: u64) -> u64 {
     let span = GenAiExecuteToolInternal::new("search")
-        .tool_type(ToolType::Datastore)
+        .tool_type("datastore")
         .tool_call_id("call_1")
         .tool_description("Searches the index.")
         .telemetry(t)

@@ -718,7 +718,7 @@ mod tests {
     use super::*;
 
     fn load(yaml: &str) -> ResolvedRegistry {
-        genai_registry::RegistryLoader::new()
+        crate::RegistryLoader::new()
             .load_files(vec![("r.yaml".into(), yaml.to_string())])
             .expect("test registry")
             .registry

@@ -63,7 +63,7 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     };
     let (answer, looping) = {
         let _capture = CaptureGuard::new(mode);
-        let t = genai_semconv::instrument::Telemetry::builder()
+        let t = genai_semconv::instrument::telemetry::Telemetry::builder()
             .tracer_provider(&tracer_provider)
             .meter_provider(&meter_provider)
             .logger_provider(&logger_provider)

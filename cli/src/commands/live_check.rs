@@ -19,10 +19,12 @@ use std::time::{Duration, Instant};
 
 use genai_otlp_receiver::{Receiver, ReceiverConfig, Stats, StatsSnapshot};
 use genai_validator::session::{Limits, Snapshot};
+use genai_validator::insights::{InsightOptions, Insights};
 use genai_validator::{Options, Report, ReportLimits, Session, Validator};
 use miette::IntoDiagnostic;
 
 use crate::output::emit;
+use crate::insight_args::{Collector, InsightArgs};
 use crate::registry_args::RegistryArgs;
 use crate::report_format::{ReportArgs, ReportFormat as Format, write_report};
 
@@ -76,6 +78,8 @@ pub struct Args {
     quiet: bool,
     #[command(flatten)]
     report: ReportArgs,
+    #[command(flatten)]
+    insights: InsightArgs,
 }
 
 /// Runs the command: exit 0 when no violation was found, 1 when one was, 2 on errors.
@@ -88,7 +92,8 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         capture_content: args.capture_content,
         ..Options::default()
     };
-    args.report.apply_config(&mut options)?;
+    let thresholds = args.report.apply_config(&mut options)?;
+    let insight_options = args.insights.options(thresholds)?;
     let validator = Validator::with_options(&loaded.registry, options);
     let config = ReceiverConfig {
         bind: args.bind,
@@ -103,11 +108,11 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         .enable_all()
         .build()
         .into_diagnostic()?;
-    let outcome = runtime.block_on(serve(&args, config, validator))?;
+    let outcome = runtime.block_on(serve(&args, config, validator, insight_options))?;
     let text = args.report.text_options();
     emit(args.output.as_deref(), |out| match args.format {
         Format::Text => {
-            write_report(&outcome.report, Format::Text, &text, out, None)?;
+            write_report(&outcome.report, Format::Text, &text, out, Some(&outcome.insights), None)?;
             write_live_text(out, &outcome)
         }
         Format::Json => {
@@ -117,13 +122,21 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
                 Format::Json,
                 &text,
                 out,
+                Some(&outcome.insights),
                 Some(("live_check", &live)),
             )
         }
-        Format::Junit => write_report(&outcome.report, Format::Junit, &text, out, None),
+        Format::Junit => write_report(
+            &outcome.report,
+            Format::Junit,
+            &text,
+            out,
+            Some(&outcome.insights),
+            None,
+        ),
     })?;
     eprintln!("{}", summary_line(&outcome));
-    Ok(if outcome.report.has_violations() {
+    Ok(if outcome.report.has_violations() || outcome.insights.has_violations() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -133,6 +146,7 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
 /// What a run produced.
 struct Outcome {
     report: Report,
+    insights: Insights,
     stats: StatsSnapshot,
     stop_reason: &'static str,
 }
@@ -144,6 +158,7 @@ async fn serve(
     args: &Args,
     config: ReceiverConfig,
     validator: Validator,
+    insight_options: InsightOptions,
 ) -> miette::Result<Outcome> {
     let (receiver, mut batches) = Receiver::start(config).await.into_diagnostic()?;
     let mut listening = Vec::new();
@@ -174,16 +189,18 @@ async fn serve(
             .name("live-check-validate".into())
             .spawn(move || {
                 let mut session = Session::with_limits(&validator, limits);
+                let insights = Collector::attach(&mut session, insight_options);
                 let mut published: Option<Instant> = None;
                 while let Some(batch) = batches.blocking_recv() {
-                    session.push(&batch.telemetry);
+                    insights.push(&mut session, &batch.telemetry);
                     drop(batch);
                     if published.is_none_or(|p| p.elapsed() >= PUBLISH_EVERY) {
                         publish(&view, session.snapshot());
                         published = Some(Instant::now());
                     }
                 }
-                session.finish()
+                let report = session.finish();
+                (report, insights.finish())
             })
             .into_diagnostic()?
     };
@@ -208,13 +225,14 @@ async fn serve(
         let _ = live.await;
         clear_live(&view);
     }
-    let report = tokio::task::spawn_blocking(move || consumer.join())
+    let (report, insights) = tokio::task::spawn_blocking(move || consumer.join())
         .await
         .into_diagnostic()?
         .map_err(|_| miette::miette!("the validation thread panicked"))?;
     let stats = stats_handle.snapshot();
     Ok(Outcome {
         report,
+        insights,
         stats,
         stop_reason,
     })
