@@ -103,6 +103,10 @@ finding_ids! {
     EventBodyFieldNotPresent => "event_body_field_not_present",
     /// An event carries no trace and span ids, so it cannot be tied to its span (improvement).
     EventWithoutTraceContext => "event_without_trace_context",
+    /// Trace or span ids written in base64 (the generic protobuf JSON mapping) instead of the
+    /// hex OTLP/JSON requires (violation: the OpenTelemetry Collector refuses such requests);
+    /// reported once per scope of a request, naming the service and scope that sent them.
+    NonHexId => "non_hex_id",
 }
 
 impl fmt::Display for FindingId {

@@ -49,10 +49,10 @@ pub struct Args {
     #[arg(long)]
     capture_content: bool,
     /// Stop after this many seconds.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = crate::flags::seconds_f64)]
     duration: Option<f64>,
     /// Stop after this many seconds without an export request.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = crate::flags::seconds_f64)]
     idle_timeout: Option<f64>,
     /// Format of the final report.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -60,12 +60,37 @@ pub struct Args {
     /// Write the final report to this file (default: stdout).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Largest request accepted, compressed and decompressed (413 / RESOURCE_EXHAUSTED above).
-    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    /// Largest request accepted, compressed and decompressed (413 / RESOURCE_EXHAUSTED above);
+    /// units KiB, MiB, GiB accepted.
+    #[arg(long, value_name = "BYTES", default_value = "16MiB", value_parser = crate::flags::bytes)]
     max_request_bytes: usize,
+    /// Most elements (spans, log records, metrics, data points, events, links, attributes,
+    /// array values) one request may decode into (413 / RESOURCE_EXHAUSTED above, before
+    /// decoding).
+    #[arg(long, value_name = "N", default_value = "1000000", value_parser = crate::flags::limit)]
+    max_request_elements: usize,
+    /// Memory (estimated) that requests being read, decoded or waiting for validation may
+    /// hold together (503 / UNAVAILABLE, retryable, above).
+    #[arg(long, value_name = "BYTES", default_value = "1GiB", value_parser = crate::flags::bytes)]
+    max_bytes_in_flight: usize,
     /// Accepted requests that may wait for validation before 503 / UNAVAILABLE.
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value = "256", value_parser = crate::flags::queue_capacity)]
     queue_capacity: usize,
+    /// Open connections at most; more are closed at once.
+    #[arg(long, value_name = "N", default_value = "256", value_parser = crate::flags::limit)]
+    max_connections: usize,
+    /// Seconds a request body may take to arrive (408 / DEADLINE_EXCEEDED after).
+    #[arg(long, value_name = "S", default_value = "30", value_parser = crate::flags::seconds)]
+    body_timeout: Duration,
+    /// Access token for POST /stop (and, with a non-loopback --bind, every endpoint but
+    /// /health); default: a random one, printed at start.
+    #[arg(long, value_name = "TOKEN", value_parser = crate::flags::token)]
+    token: Option<String>,
+    /// Answer each export request with a one-line summary of its violations in the
+    /// partial-success message (zero items rejected), so it shows in the exporting program's
+    /// own log; the request waits for its validation (at most 2 s).
+    #[arg(long)]
+    warn_in_response: bool,
     /// Items listed one by one in the report; later items are validated and counted (per
     /// finding id and level) but not listed, so memory stays bounded on long runs.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
@@ -91,9 +116,31 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         http_port: (!args.no_http).then_some(args.http_port),
         grpc_port: (!args.no_grpc).then_some(args.grpc_port),
         max_request_bytes: args.max_request_bytes,
+        max_request_elements: args.max_request_elements,
+        max_bytes_in_flight: args.max_bytes_in_flight,
         queue_capacity: args.queue_capacity,
+        max_connections: args.max_connections,
+        body_timeout: args.body_timeout,
+        token: Some(match &args.token {
+            Some(t) => t.clone(),
+            None => genai_otlp_receiver::random_token().into_diagnostic()?,
+        }),
+        warn_in_response: args.warn_in_response,
         ..ReceiverConfig::default()
     };
+    config.validate().map_err(|e| miette::miette!("{e}"))?;
+    let token = config.token.as_deref().unwrap_or_default();
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "semconv live-check: WARNING: listening on {}, reachable from other machines: every \
+             endpoint but /health needs the token (exporters: \
+             OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20{token})",
+            args.bind
+        );
+    }
+    eprintln!(
+        "semconv live-check: access token {token} (POST /stop needs `Authorization: Bearer {token}`)"
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -286,7 +333,7 @@ impl Consumer {
         }
     }
 
-    fn consume(&mut self, batch: Batch) {
+    fn consume(&mut self, mut batch: Batch) {
         let t = &batch.telemetry;
         let start = [
             self.report.spans.len(),
@@ -312,6 +359,13 @@ impl Consumer {
         if let Ok(mut view) = self.view.lock() {
             view.update(&self.report, start, self.levels);
         }
+        if batch.wants_answer() {
+            let new_items = self.report.spans[start[0]..]
+                .iter()
+                .chain(&self.report.logs[start[1]..])
+                .chain(&self.report.metrics[start[2]..]);
+            batch.answer(violation_summary(new_items));
+        }
         self.bound_memory(start);
     }
 
@@ -334,6 +388,30 @@ impl Consumer {
         }
         self.not_listed += dropped;
     }
+}
+
+/// One line for the exporter's log (`--warn-in-response`): the violations of one request by
+/// finding id, most frequent first; empty when there are none.
+fn violation_summary<'a>(items: impl Iterator<Item = &'a ItemReport>) -> String {
+    let mut by_id: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut total = 0u64;
+    for f in items.flat_map(|i| &i.findings) {
+        if f.level == Level::Violation {
+            *by_id.entry(f.id.as_str()).or_default() += 1;
+            total += 1;
+        }
+    }
+    if total == 0 {
+        return String::new();
+    }
+    let mut ids: Vec<(&str, u64)> = by_id.into_iter().collect();
+    ids.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let list: Vec<String> = ids.iter().map(|(id, n)| format!("{n} {id}")).collect();
+    format!(
+        "semconv live-check: {total} violation{} in this request: {}",
+        if total == 1 { "" } else { "s" },
+        list.join(", ")
+    )
 }
 
 /// What the live view shows; updated by the consumer after each batch.

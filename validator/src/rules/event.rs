@@ -15,6 +15,7 @@ impl Checker<'_> {
         out: &mut Vec<Finding>,
     ) -> Option<DefId> {
         self.resolve(&log.attributes, seen);
+        super::encoding::ids(&log.origin, &log.resource, &log.scope, "log record", out);
         let def_id = log
             .event_name
             .as_deref()
