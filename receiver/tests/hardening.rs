@@ -14,8 +14,8 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
 };
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use prost::Message;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 
 const PROTO: (&str, &str) = ("content-type", "application/x-protobuf");
 const JSON: (&str, &str) = ("content-type", "application/json");
@@ -80,7 +80,7 @@ async fn cross_origin_requests_are_refused_on_both_ports() {
     assert_eq!(r.grpc_status().as_deref(), Some("7"));
     // The receiver's own page may stop it without the token.
     let own = format!("http://{}", h.http());
-    let r = http1(h.http(), "POST", "/stop", &[("origin", &own)], "").await;
+    let r = http1(h.http(), "POST", "/stop", &[("origin", own.as_str())], "").await;
     assert_eq!(r.status, StatusCode::OK);
     let (stats, batches) = h.finish().await;
     assert!(batches.is_empty());
@@ -212,17 +212,20 @@ async fn a_body_that_does_not_arrive_times_out() {
         ..ReceiverConfig::ephemeral()
     };
     let h = Harness::with(config).await;
-    let mut stream = TcpStream::connect(h.http()).await.expect("connect");
-    let head = format!(
-        "POST /v1/traces HTTP/1.1\r\nhost: {}\r\ncontent-type: application/x-protobuf\r\ncontent-length: 100\r\n\r\nx",
-        h.http()
-    );
-    stream.write_all(head.as_bytes()).await.expect("write");
-    let mut answer = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(10), async {
+    let addr = h.http();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let head = format!(
+            "POST /v1/traces HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-protobuf\r\ncontent-length: 100\r\n\r\nx"
+        );
+        stream.write_all(head.as_bytes()).expect("write");
+        let mut answer = Vec::new();
         let mut buf = [0u8; 1024];
         loop {
-            match stream.read(&mut buf).await {
+            match stream.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     answer.extend_from_slice(&buf[..n]);
@@ -232,9 +235,10 @@ async fn a_body_that_does_not_arrive_times_out() {
                 }
             }
         }
+        answer
     })
-    .await;
-    assert!(read.is_ok(), "answered instead of waiting for ever");
+    .await
+    .expect("client");
     let text = String::from_utf8_lossy(&answer);
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     let (stats, _) = h.finish().await;
@@ -248,35 +252,42 @@ async fn connections_beyond_the_limit_are_closed() {
         ..ReceiverConfig::ephemeral()
     };
     let h = Harness::with(config).await;
-    let a = TcpStream::connect(h.http()).await.expect("connect");
-    let b = TcpStream::connect(h.http()).await.expect("connect");
-    // Let the receiver accept both.
-    let r = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            let mut c = TcpStream::connect(h.http()).await.expect("connect");
+    let addr = h.http();
+    let (a, b, refused) = tokio::task::spawn_blocking(move || {
+        let a = TcpStream::connect(addr).expect("connect");
+        let b = TcpStream::connect(addr).expect("connect");
+        // Once both are accepted, a third connection is closed by the receiver without a word.
+        let mut refused = false;
+        for _ in 0..25 {
+            let mut c = TcpStream::connect(addr).expect("connect");
+            c.set_read_timeout(Some(Duration::from_millis(200)))
+                .expect("timeout");
             let mut buf = [0u8; 1];
-            // A refused connection is closed by the receiver without a word.
-            if let Ok(Ok(0)) | Ok(Err(_)) =
-                tokio::time::timeout(Duration::from_millis(200), c.read(&mut buf)).await
-            {
-                return;
+            match c.read(&mut buf) {
+                Ok(0) => {
+                    refused = true;
+                    break;
+                }
+                Err(e)
+                    if e.kind() != std::io::ErrorKind::WouldBlock
+                        && e.kind() != std::io::ErrorKind::TimedOut =>
+                {
+                    refused = true;
+                    break;
+                }
+                _ => {}
             }
         }
+        (a, b, refused)
     })
-    .await;
-    assert!(r.is_ok(), "a third connection is closed");
+    .await
+    .expect("client");
+    assert!(refused, "a third connection is closed");
     drop((a, b));
-    // Slots free again: requests work.
-    let ok = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            let r = http1(h.http(), "GET", "/health", &[], "").await;
-            if r.status == StatusCode::OK {
-                return;
-            }
-        }
-    })
-    .await;
-    assert!(ok.is_ok());
+    // Slots free again once the receiver has seen the two connections close.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let r = http1(h.http(), "GET", "/health", &[], "").await;
+    assert_eq!(r.status, StatusCode::OK);
     let (stats, _) = h.finish().await;
     assert!(stats.connections_refused >= 1);
 }

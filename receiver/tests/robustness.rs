@@ -364,7 +364,14 @@ async fn post_stop_asks_the_owner_to_stop() {
         "refused requests do not stop the receiver"
     );
     let bearer = format!("Bearer {}", h.receiver.token());
-    let r = http1(h.http(), "POST", "/stop", &[("authorization", &bearer)], "").await;
+    let r = http1(
+        h.http(),
+        "POST",
+        "/stop",
+        &[("authorization", bearer.as_str())],
+        "",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     tokio::time::timeout(Duration::from_secs(2), h.receiver.stop_requested())
         .await
