@@ -3,6 +3,7 @@
 mod commands;
 mod output;
 mod insight_args;
+mod flags;
 mod registry_args;
 mod report_format;
 

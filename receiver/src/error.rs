@@ -22,4 +22,12 @@ pub enum ReceiverError {
     /// A queue capacity of zero.
     #[error("queue capacity must be at least 1")]
     ZeroQueue,
+    /// A configuration value out of range.
+    #[error("invalid {name}: {reason}")]
+    Config {
+        /// Which setting.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
 }

@@ -24,10 +24,11 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
 };
 use prost::Message;
 
+use crate::access::Denied;
 use crate::batch::Transport;
 use crate::body::ResponseBody;
 use crate::http::{code, grpc_code, serde_json_string};
-use crate::ingest::{Listener, Refused, count, gunzip, ingest, read_body};
+use crate::ingest::{Accepted, Budget, Listener, Received, Refused, count, ingest, read_body};
 use crate::stats::Refusal;
 
 /// Whether a request is a gRPC call (by its content type).
@@ -52,6 +53,15 @@ pub(crate) async fn handle(
     listener: Arc<Listener>,
     req: Request<Incoming>,
 ) -> Response<ResponseBody> {
+    let shared = &listener.shared;
+    if let Err(denied) = shared.access.check(req.headers(), listener.local, false) {
+        shared.stats.record_refused(Refusal::Denied, 0);
+        let code = match denied {
+            Denied::CrossOrigin => code::PERMISSION_DENIED,
+            Denied::NoToken => code::UNAUTHENTICATED,
+        };
+        return trailers_only(code, denied.reason());
+    }
     let Some(signal) = signal_of(req.uri().path()) else {
         let msg = format!("unknown method {}", req.uri().path());
         return trailers_only(code::UNIMPLEMENTED, &msg);
@@ -62,11 +72,15 @@ pub(crate) async fn handle(
     let stats = &listener.shared.stats;
     let request = stats.begin_request();
     match receive(&listener, req, request, signal).await {
-        Ok(_) => {
+        Ok(accepted) => {
             let mut trailers = HeaderMap::new();
             trailers.insert("grpc-status", HeaderValue::from_static("0"));
             let mut res = Response::new(ResponseBody::with_trailers(
-                frame(&export_response(signal, 0, "")),
+                frame(&export_response(
+                    signal,
+                    accepted.rejected,
+                    &accepted.message,
+                )),
                 trailers,
             ));
             grpc_headers(res.headers_mut());
@@ -84,11 +98,11 @@ pub(crate) async fn handle(
 }
 
 async fn receive(
-    listener: &Listener,
+    listener: &Arc<Listener>,
     req: Request<Incoming>,
     request: u64,
     signal: Signal,
-) -> Result<usize, Refused> {
+) -> Result<Accepted, Refused> {
     let limit = listener.shared.max_request_bytes;
     let gzip = match req.headers().get("grpc-encoding").map(HeaderValue::to_str) {
         None => false,
@@ -104,24 +118,35 @@ async fn receive(
             ));
         }
     };
-    let body = read_body(req.into_body(), limit.saturating_add(5)).await?;
+    let mut budget = Budget::new(&listener.shared);
+    let body = read_body(
+        &listener.shared,
+        req.into_body(),
+        limit.saturating_add(5),
+        &mut budget,
+    )
+    .await?;
     let (compressed, message) = unframe(&body, limit)?;
-    if compressed {
-        if !gzip {
-            return Err(Refused::new(
-                Refusal::Malformed,
-                "compressed message without a grpc-encoding header",
-            ));
-        }
-        let plain = gunzip(message, limit)?;
-        ingest(listener, request, signal, Transport::Grpc, &plain)
-    } else {
-        ingest(listener, request, signal, Transport::Grpc, message)
+    if compressed && !gzip {
+        return Err(Refused::new(
+            Refusal::Malformed,
+            "compressed message without a grpc-encoding header",
+        ));
     }
+    let start = body.len() - message.len();
+    let received = Received {
+        request,
+        signal,
+        transport: Transport::Grpc,
+        body: body.slice(start..),
+        gzip: compressed,
+        budget,
+    };
+    ingest(listener, received).await
 }
 
 /// Splits the one length-prefixed message of a unary call.
-fn unframe(body: &[u8], limit: usize) -> Result<(bool, &[u8]), Refused> {
+pub(crate) fn unframe(body: &[u8], limit: usize) -> Result<(bool, &[u8]), Refused> {
     let malformed = |reason: String| Refused::new(Refusal::Malformed, reason);
     if body.len() < 5 {
         return Err(malformed(format!(

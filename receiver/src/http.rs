@@ -1,10 +1,13 @@
 //! OTLP/HTTP: `POST /v1/{traces,logs,metrics}` with protobuf or JSON bodies, plus `GET /health`
-//! and `POST /stop`.
+//! and `POST /stop` (which needs the access token or a same-origin request).
 //!
 //! Answers follow the OTLP/HTTP specification: 200 with an `Export*ServiceResponse` in the
-//! request's content type; failures with a `google.rpc.Status` body in that content type: 400
-//! for malformed requests, 413 for oversized ones, 415 for an unknown media type or encoding,
-//! 503 with `Retry-After` when the queue is full (the only retryable refusal).
+//! request's content type (with a partial success when items were refused or there is a
+//! warning); failures with a `google.rpc.Status` body in that content type: 400 for malformed
+//! requests, 408 for a body that does not arrive in time, 413 for oversized ones, 415 for a
+//! missing or unknown media type or encoding, 503 with `Retry-After` when the queue or the
+//! in-flight budget is full (the only retryable refusal); 401 / 403 for requests the access
+//! policy refuses.
 
 use std::sync::Arc;
 
@@ -14,9 +17,10 @@ use hyper::body::Incoming;
 use hyper::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
 
+use crate::access::Denied;
 use crate::batch::Transport;
 use crate::body::ResponseBody;
-use crate::ingest::{Listener, Refused, count, gunzip, ingest, read_body};
+use crate::ingest::{Accepted, Budget, Listener, Received, Refused, count, ingest, read_body};
 use crate::stats::Refusal;
 
 const PROTOBUF: &str = "application/x-protobuf";
@@ -25,10 +29,13 @@ const JSON: &str = "application/json";
 /// gRPC status codes used in `google.rpc.Status` bodies and gRPC trailers.
 pub(crate) mod code {
     pub(crate) const INVALID_ARGUMENT: i32 = 3;
+    pub(crate) const DEADLINE_EXCEEDED: i32 = 4;
+    pub(crate) const PERMISSION_DENIED: i32 = 7;
     pub(crate) const RESOURCE_EXHAUSTED: i32 = 8;
     pub(crate) const UNIMPLEMENTED: i32 = 12;
     pub(crate) const INTERNAL: i32 = 13;
     pub(crate) const UNAVAILABLE: i32 = 14;
+    pub(crate) const UNAUTHENTICATED: i32 = 16;
 }
 
 /// The gRPC status code for a refusal.
@@ -38,6 +45,8 @@ pub(crate) fn grpc_code(refusal: Refusal) -> i32 {
         Refusal::TooLarge => code::RESOURCE_EXHAUSTED,
         Refusal::Busy => code::UNAVAILABLE,
         Refusal::Unsupported => code::UNIMPLEMENTED,
+        Refusal::Timeout => code::DEADLINE_EXCEEDED,
+        Refusal::Denied => code::PERMISSION_DENIED,
     }
 }
 
@@ -57,7 +66,13 @@ pub(crate) async fn handle(
     req: Request<Incoming>,
 ) -> Response<ResponseBody> {
     let path = req.uri().path();
-    if path == "/health" || path == "/health/" {
+    let health = path == "/health" || path == "/health/";
+    let shared = &listener.shared;
+    if let Err(denied) = shared.access.check(req.headers(), listener.local, health) {
+        shared.stats.record_refused(Refusal::Denied, 0);
+        return denied_response(denied);
+    }
+    if health {
         return match *req.method() {
             Method::GET | Method::HEAD => text(StatusCode::OK, "ok\n"),
             _ => text(StatusCode::METHOD_NOT_ALLOWED, "use GET\n"),
@@ -67,7 +82,14 @@ pub(crate) async fn handle(
         if req.method() != Method::POST {
             return text(StatusCode::METHOD_NOT_ALLOWED, "use POST\n");
         }
-        listener.shared.request_stop();
+        if !shared
+            .access
+            .may_change_state(req.headers(), listener.local)
+        {
+            shared.stats.record_refused(Refusal::Denied, 0);
+            return denied_response(Denied::NoToken);
+        }
+        shared.request_stop();
         return text(StatusCode::OK, "stopping\n");
     }
     let Some(signal) = signal_of(path) else {
@@ -88,7 +110,7 @@ pub(crate) async fn handle(
                 stats,
                 Refused::new(
                     Refusal::Unsupported,
-                    format!("unsupported Content-Type: use {PROTOBUF} or {JSON}"),
+                    format!("missing or unsupported Content-Type: use {PROTOBUF} or {JSON}"),
                 ),
             );
             return failure(
@@ -99,7 +121,7 @@ pub(crate) async fn handle(
         }
     };
     match receive(&listener, req, request, signal, transport).await {
-        Ok(_) => success(transport, signal),
+        Ok(accepted) => success(transport, signal, &accepted),
         Err(refused) => {
             let refused = count(stats, refused);
             let status = match refused.refusal {
@@ -107,19 +129,42 @@ pub(crate) async fn handle(
                 Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
                 Refusal::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 Refusal::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Refusal::Timeout => StatusCode::REQUEST_TIMEOUT,
+                Refusal::Denied => StatusCode::FORBIDDEN,
             };
             failure(status, transport, &refused)
         }
     }
 }
 
+/// 401 (no token) or 403 (cross-origin), as plain text: the client is not an exporter.
+pub(crate) fn denied_response(denied: Denied) -> Response<ResponseBody> {
+    let status = match denied {
+        Denied::CrossOrigin => StatusCode::FORBIDDEN,
+        Denied::NoToken => StatusCode::UNAUTHORIZED,
+    };
+    let mut res = Response::new(ResponseBody::full(format!("{}\n", denied.reason())));
+    *res.status_mut() = status;
+    res.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    if denied == Denied::NoToken {
+        res.headers_mut().insert(
+            hyper::header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer"),
+        );
+    }
+    res
+}
+
 async fn receive(
-    listener: &Listener,
+    listener: &Arc<Listener>,
     req: Request<Incoming>,
     request: u64,
     signal: Signal,
     transport: Transport,
-) -> Result<usize, Refused> {
+) -> Result<Accepted, Refused> {
     let limit = listener.shared.max_request_bytes;
     let gzip = match req.headers().get(CONTENT_ENCODING).map(HeaderValue::to_str) {
         None => false,
@@ -143,20 +188,27 @@ async fn receive(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(Refused::too_large(limit));
     }
-    let body = read_body(req.into_body(), limit).await?;
-    if gzip {
-        let plain = gunzip(&body, limit)?;
-        ingest(listener, request, signal, transport, &plain)
-    } else {
-        ingest(listener, request, signal, transport, &body)
+    let mut budget = Budget::new(&listener.shared);
+    // Reserve what the client announced before reading it.
+    if let Some(n) = declared {
+        budget.resize(n as usize)?;
     }
+    let body = read_body(&listener.shared, req.into_body(), limit, &mut budget).await?;
+    let received = Received {
+        request,
+        signal,
+        transport,
+        body,
+        gzip,
+        budget,
+    };
+    ingest(listener, received).await
 }
 
-/// Protobuf or JSON from `Content-Type` (parameters ignored); a missing type counts as protobuf.
+/// Protobuf or JSON from `Content-Type` (parameters ignored); a missing type is refused (a
+/// body of unknown type is not guessed at).
 fn media_type(req: &Request<Incoming>) -> Option<Transport> {
-    let Some(value) = req.headers().get(CONTENT_TYPE) else {
-        return Some(Transport::HttpProtobuf);
-    };
+    let value = req.headers().get(CONTENT_TYPE)?;
     let value = value.to_str().ok()?;
     let essence = value.split(';').next().unwrap_or("").trim();
     if essence.eq_ignore_ascii_case(PROTOBUF)
@@ -197,10 +249,11 @@ fn with_type(status: StatusCode, transport: Transport, body: Vec<u8>) -> Respons
     res
 }
 
-fn success(transport: Transport, signal: Signal) -> Response<ResponseBody> {
+fn success(transport: Transport, signal: Signal, accepted: &Accepted) -> Response<ResponseBody> {
+    let (rejected, message) = (accepted.rejected, accepted.message.as_str());
     let body = match transport {
-        Transport::HttpJson => crate::grpc::export_response_json(signal, 0, ""),
-        _ => crate::grpc::export_response(signal, 0, ""),
+        Transport::HttpJson => crate::grpc::export_response_json(signal, rejected, message),
+        _ => crate::grpc::export_response(signal, rejected, message),
     };
     with_type(StatusCode::OK, transport, body)
 }

@@ -10,9 +10,14 @@
 //! - a request is answered with success only once its batch is in the queue, so every item an
 //!   exporter was told was accepted is delivered to the consumer, including after
 //!   [`Receiver::shutdown`] (the queue closes only after the last in-flight request is done);
-//! - a full queue is answered with 503 / `UNAVAILABLE` (retryable), an oversized request with
-//!   413 / `RESOURCE_EXHAUSTED`, a malformed one with 400 / `INVALID_ARGUMENT` and the decoder's
-//!   reason; every outcome is counted in [`Stats`].
+//! - a full queue or in-flight budget is answered with 503 / `UNAVAILABLE` (retryable), an
+//!   oversized request (bytes or decoded elements) with 413 / `RESOURCE_EXHAUSTED`, a malformed
+//!   one with 400 / `INVALID_ARGUMENT` and the decoder's reason; items refused inside an
+//!   accepted request are reported as a partial success; every outcome is counted in [`Stats`];
+//! - every resource a client can make it hold is bounded (see [`ReceiverConfig`]), and
+//!   decoding runs off the async runtime's threads, so `/health` stays responsive;
+//! - cross-origin (browser) requests are refused, and state-changing endpoints need the
+//!   per-run [`Receiver::token`] (see the `access` rules in [`ReceiverConfig::bind`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), genai_otlp_receiver::ReceiverError> {
@@ -31,6 +36,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod access;
 mod batch;
 mod body;
 mod config;
@@ -41,11 +47,22 @@ mod ingest;
 mod server;
 mod stats;
 
+pub use access::random_token;
 pub use batch::{Batch, Batches, CountingSink, Sink, Transport};
-pub use config::ReceiverConfig;
+pub use config::{MAX_BYTES, MAX_QUEUE_CAPACITY, ReceiverConfig};
 pub use error::ReceiverError;
 pub use server::Receiver;
 pub use stats::{Stats, StatsSnapshot};
+
+/// Entry points for the fuzz targets (`fuzz/` in the repository); not a stable interface.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Splits the one length-prefixed message of a unary gRPC call; the error is the reason
+    /// sent back.
+    pub fn grpc_unframe(body: &[u8], limit: usize) -> Result<(bool, &[u8]), String> {
+        crate::grpc::unframe(body, limit).map_err(|r| r.reason)
+    }
+}
 
 /// Re-exported so consumers name the same types as the batches carry.
 pub use genai_validator::{Signal, Telemetry};

@@ -12,9 +12,10 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::access::{Access, random_token};
 use crate::batch::Batches;
 use crate::body::ResponseBody;
 use crate::config::ReceiverConfig;
@@ -40,6 +41,7 @@ pub struct Receiver {
     shutdown: watch::Sender<bool>,
     stop: watch::Receiver<bool>,
     tasks: Vec<JoinHandle<()>>,
+    token: String,
 }
 
 impl Receiver {
@@ -47,12 +49,14 @@ impl Receiver {
     ///
     /// Returns once both listeners accept connections, with the queue the consumer reads.
     pub async fn start(config: ReceiverConfig) -> Result<(Receiver, Batches), ReceiverError> {
-        if config.http_port.is_none() && config.grpc_port.is_none() {
-            return Err(ReceiverError::NoListener);
-        }
-        if config.queue_capacity == 0 {
-            return Err(ReceiverError::ZeroQueue);
-        }
+        config.validate()?;
+        let token = match &config.token {
+            Some(t) => t.clone(),
+            None => random_token().map_err(|e| ReceiverError::Config {
+                name: "token",
+                reason: format!("cannot generate one: {e}"),
+            })?,
+        };
         let mut bound = Vec::new();
         for (protocol, port) in [("http", config.http_port), ("grpc", config.grpc_port)] {
             let Some(port) = port else {
@@ -81,8 +85,19 @@ impl Receiver {
             stats: stats.clone(),
             tx,
             max_request_bytes: config.max_request_bytes,
+            limits: genai_validator::otlp::DecodeLimits {
+                max_elements: config.max_request_elements,
+            },
+            budget: Arc::new(Semaphore::new(config.max_bytes_in_flight.div_ceil(1024))),
+            max_bytes_in_flight: config.max_bytes_in_flight,
+            decoders: Arc::new(Semaphore::new(config.decode_threads)),
+            body_timeout: config.body_timeout,
+            access: Access::new(token.clone(), config.bind),
+            warn_in_response: config.warn_in_response,
+            reply_timeout: config.reply_timeout,
             stop: stop_tx,
         });
+        let connections = Arc::new(Semaphore::new(config.max_connections));
         let (shutdown_tx, _) = watch::channel(false);
         let mut addrs = [None, None];
         let mut tasks = Vec::new();
@@ -93,6 +108,7 @@ impl Receiver {
                 tasks.push(tokio::spawn(serve(
                     tcp,
                     listener,
+                    connections.clone(),
                     shutdown_tx.subscribe(),
                     config.shutdown_grace,
                 )));
@@ -106,6 +122,7 @@ impl Receiver {
             shutdown: shutdown_tx,
             stop: stop_rx,
             tasks,
+            token,
         };
         Ok((receiver, Batches::new(rx, stats)))
     }
@@ -118,6 +135,14 @@ impl Receiver {
     /// The OTLP/gRPC listener's address, when enabled.
     pub fn grpc_addr(&self) -> Option<SocketAddr> {
         self.grpc_addr
+    }
+
+    /// The access token of this run: state-changing endpoints (`POST /stop`) need it (as
+    /// `Authorization: Bearer <token>` or `X-Semconv-Token: <token>`) unless the request comes
+    /// from a page of the receiver's own origin; on a non-loopback address every endpoint but
+    /// `/health` needs it.
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     /// The live counters.
@@ -166,23 +191,35 @@ async fn route(listener: Arc<Listener>, req: Request<Incoming>) -> Response<Resp
 async fn serve(
     tcp: TcpListener,
     listener: Arc<Listener>,
+    connections: Arc<Semaphore>,
     mut shutdown: watch::Receiver<bool>,
     grace: Duration,
 ) {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30));
     builder
         .http2()
         .timer(TokioTimer::new())
         .initial_stream_window_size(1 << 20)
         .initial_connection_window_size(4 << 20)
-        .max_concurrent_streams(256);
+        .max_concurrent_streams(256)
+        .keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_timeout(Duration::from_secs(20));
     let graceful = GracefulShutdown::new();
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
             accepted = tcp.accept() => match accepted {
                 Ok((stream, _peer)) => {
+                    // At the connection limit: close at once (the client sees a reset).
+                    let Ok(slot) = connections.clone().try_acquire_owned() else {
+                        listener.shared.stats.record_connection_refused();
+                        drop(stream);
+                        continue;
+                    };
                     let _ = stream.set_nodelay(true);
                     let l = listener.clone();
                     let svc = service_fn(move |req| {
@@ -194,6 +231,7 @@ async fn serve(
                     conns.spawn(async move {
                         // Connection errors (resets, protocol errors) end that connection only.
                         let _ = conn.await;
+                        drop(slot);
                     });
                 }
                 // E.g. out of file descriptors: back off instead of spinning.

@@ -17,6 +17,10 @@ pub struct Stats {
     too_large: AtomicU64,
     busy: AtomicU64,
     unsupported: AtomicU64,
+    timed_out: AtomicU64,
+    denied: AtomicU64,
+    connections_refused: AtomicU64,
+    items_rejected: AtomicU64,
     spans_accepted: AtomicU64,
     logs_accepted: AtomicU64,
     metrics_accepted: AtomicU64,
@@ -45,6 +49,14 @@ pub struct StatsSnapshot {
     pub busy: u64,
     /// Requests refused for an unknown path, method, media type or encoding.
     pub unsupported: u64,
+    /// Requests whose body did not arrive in time (408 / `DEADLINE_EXCEEDED`).
+    pub timed_out: u64,
+    /// Requests refused by the access policy (cross-origin, or without the token).
+    pub denied: u64,
+    /// Connections closed at once because `max_connections` were open.
+    pub connections_refused: u64,
+    /// Items refused inside accepted requests (partial success: `rejected_spans`, ...).
+    pub items_rejected: u64,
     /// Spans in accepted requests.
     pub spans_accepted: u64,
     /// Log records in accepted requests.
@@ -77,6 +89,8 @@ pub(crate) enum Refusal {
     TooLarge,
     Busy,
     Unsupported,
+    Timeout,
+    Denied,
 }
 
 impl Default for Stats {
@@ -97,6 +111,10 @@ impl Stats {
             too_large: AtomicU64::new(0),
             busy: AtomicU64::new(0),
             unsupported: AtomicU64::new(0),
+            timed_out: AtomicU64::new(0),
+            denied: AtomicU64::new(0),
+            connections_refused: AtomicU64::new(0),
+            items_rejected: AtomicU64::new(0),
             spans_accepted: AtomicU64::new(0),
             logs_accepted: AtomicU64::new(0),
             metrics_accepted: AtomicU64::new(0),
@@ -131,8 +149,18 @@ impl Stats {
                 &self.busy
             }
             Refusal::Unsupported => &self.unsupported,
+            Refusal::Timeout => &self.timed_out,
+            Refusal::Denied => &self.denied,
         };
         counter.fetch_add(1, Relaxed);
+    }
+
+    pub(crate) fn record_rejected_items(&self, n: u64) {
+        self.items_rejected.fetch_add(n, Relaxed);
+    }
+
+    pub(crate) fn record_connection_refused(&self) {
+        self.connections_refused.fetch_add(1, Relaxed);
     }
 
     pub(crate) fn record_delivered(&self, t: &Telemetry) {
@@ -160,6 +188,10 @@ impl Stats {
             too_large: self.too_large.load(Relaxed),
             busy: self.busy.load(Relaxed),
             unsupported: self.unsupported.load(Relaxed),
+            timed_out: self.timed_out.load(Relaxed),
+            denied: self.denied.load(Relaxed),
+            connections_refused: self.connections_refused.load(Relaxed),
+            items_rejected: self.items_rejected.load(Relaxed),
             spans_accepted: self.spans_accepted.load(Relaxed),
             logs_accepted: self.logs_accepted.load(Relaxed),
             metrics_accepted: self.metrics_accepted.load(Relaxed),

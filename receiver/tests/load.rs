@@ -8,7 +8,8 @@
 //! Knobs (environment): `LOAD_SPANS` (default 1,000,000), `LOAD_CLIENTS` (default 4, half
 //! HTTP/1.1 protobuf, half gRPC), `LOAD_BATCH` (spans per request, default 512),
 //! `LOAD_VALIDATE` (default 1: the consumer validates every batch against the embedded GenAI
-//! registry, as `semconv live-check` does, keeping counts only; 0: it only counts).
+//! registry, as `semconv live-check` does, keeping counts only; 0: it only counts),
+//! `LOAD_WORKERS` (validation threads, batches split by trace id; default: the CPUs).
 //! Prints throughput, export latency percentiles and memory (VmRSS samples, VmHWM).
 
 mod common;
@@ -122,6 +123,33 @@ fn request(n: usize, seed: u64) -> Vec<u8> {
     .encode_to_vec()
 }
 
+/// One validation worker of the load test's consumer.
+struct Worker<'a> {
+    validator: &'a genai_validator::Validator,
+    report: genai_validator::Report,
+    validate: bool,
+    sink: CountingSink,
+    findings: u64,
+}
+
+impl genai_otlp_receiver::Sink for Worker<'_> {
+    fn consume(&mut self, batch: genai_otlp_receiver::Batch) {
+        if self.validate {
+            self.validator
+                .validate_into(&batch.telemetry, &mut self.report);
+            self.findings += self
+                .report
+                .spans
+                .iter()
+                .map(|i| i.findings.len() as u64)
+                .sum::<u64>();
+            // Counts stay in the report; the item list is dropped (bounded memory).
+            self.report.spans.clear();
+        }
+        self.sink.consume(batch);
+    }
+}
+
 fn proc_status(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -228,21 +256,32 @@ fn loopback_load() {
     rt.block_on(async move {
         let (receiver, batches) = Receiver::start(ReceiverConfig::ephemeral()).await.expect("start");
         let validate = env("LOAD_VALIDATE", 1) != 0;
+        // Validation on every core: batches split by trace id over `LOAD_WORKERS` threads.
+        let workers = env(
+            "LOAD_WORKERS",
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )
+        .max(1);
         let consumer = std::thread::spawn(move || {
-            let mut sink = CountingSink::default();
             let loaded = genai_registry::embedded::load().expect("embedded registry");
             let validator = genai_validator::Validator::new(&loaded.registry);
-            let mut report = validator.report();
-            let mut findings = 0u64;
-            batches.blocking_drain_into(&mut |batch: genai_otlp_receiver::Batch| {
-                if validate {
-                    validator.validate_into(&batch.telemetry, &mut report);
-                    findings += report.spans.iter().map(|i| i.findings.len() as u64).sum::<u64>();
-                    // Counts stay in the report; the item list is dropped (bounded memory).
-                    report.spans.clear();
-                }
-                sink.consume(batch);
-            });
+            let sinks: Vec<Worker> = (0..workers)
+                .map(|_| Worker {
+                    validator: &validator,
+                    report: validator.report(),
+                    validate,
+                    sink: CountingSink::default(),
+                    findings: 0,
+                })
+                .collect();
+            let done = batches.blocking_drain_sharded(sinks);
+            let mut sink = CountingSink::default();
+            let mut findings = 0;
+            for w in done {
+                sink.batches += w.sink.batches;
+                sink.spans += w.sink.spans;
+                findings += w.findings;
+            }
             (sink, findings)
         });
         let sampling = Arc::new(AtomicBool::new(true));
@@ -288,7 +327,10 @@ fn loopback_load() {
         let third = samples.len() / 3;
         let mid = samples.get(third).copied().unwrap_or(0);
         let late = samples.get(samples.len().saturating_sub(2)).copied().unwrap_or(0);
-        println!("load: validation {}, {findings} findings", if validate { "on" } else { "off" });
+        println!(
+            "load: validation {} on {workers} workers, {findings} findings",
+            if validate { "on" } else { "off" }
+        );
         println!("load: {clients} clients (half HTTP/1.1 protobuf, half gRPC), {batch} spans/request, {sent} spans");
         println!(
             "load: exported in {:.2} s, all delivered in {:.2} s: {:.0} spans/s ({} retries after 503/UNAVAILABLE)",

@@ -351,7 +351,27 @@ async fn shutdown_delivers_everything_accepted() {
 #[tokio::test]
 async fn post_stop_asks_the_owner_to_stop() {
     let h = Harness::start().await;
+    // Without the token (and not from the receiver's own page): refused, nothing stops.
     let r = http1(h.http(), "POST", "/stop", &[], "").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let evil = [("origin", "http://evil.example")];
+    let r = http1(h.http(), "POST", "/stop", &evil, "").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), h.receiver.stop_requested())
+            .await
+            .is_err(),
+        "refused requests do not stop the receiver"
+    );
+    let bearer = format!("Bearer {}", h.receiver.token());
+    let r = http1(
+        h.http(),
+        "POST",
+        "/stop",
+        &[("authorization", bearer.as_str())],
+        "",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     tokio::time::timeout(Duration::from_secs(2), h.receiver.stop_requested())
         .await

@@ -108,6 +108,10 @@ finding_ids! {
     /// A key is set twice on one item with different values (violation: which one a backend
     /// keeps is undefined).
     DuplicateAttribute => "duplicate_attribute",
+    /// Trace or span ids written in base64 (the generic protobuf JSON mapping) instead of the
+    /// hex OTLP/JSON requires (violation: the OpenTelemetry Collector refuses such requests);
+    /// reported once per scope of a request, naming the service and scope that sent them.
+    NonHexId => "non_hex_id",
 }
 
 impl fmt::Display for FindingId {

@@ -65,6 +65,10 @@ pub enum InputErrorKind {
     /// A request could not be decoded (positions are relative to the file).
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// The file holds no telemetry at all (empty, blank, only NUL bytes, or only empty
+    /// requests): almost always a wrong path or a failed export.
+    #[error("holds no telemetry: {0}")]
+    Empty(&'static str),
     /// A length-prefixed protobuf frame runs past the end of the file; nothing after it can be
     /// read.
     #[error("truncated frame: its length prefix announces {declared} bytes, {available} remain")]
@@ -115,6 +119,13 @@ pub fn load_bytes(
         request: 0,
     };
     let format = options.format.unwrap_or_else(|| sniff(bytes));
+    if let Some(why) = nothing_in(bytes) {
+        loader.error(
+            Origin::new(loader.source.clone()),
+            InputErrorKind::Empty(why),
+        );
+        return (loader.out, loader.errors);
+    }
     match format {
         Format::Json => {
             let text = strip_bom(bytes);
@@ -135,7 +146,27 @@ pub fn load_bytes(
             }
         }
     }
+    if loader.out.is_empty() && loader.errors.is_empty() {
+        let origin = Origin::new(loader.source.clone());
+        loader.error(
+            origin,
+            InputErrorKind::Empty("its requests hold no spans, log records or metrics"),
+        );
+    }
     (loader.out, loader.errors)
+}
+
+/// Why a file cannot hold anything, when it cannot.
+fn nothing_in(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.is_empty() {
+        Some("the file is empty")
+    } else if bytes.iter().all(|b| *b == 0) {
+        Some("the file holds only NUL bytes")
+    } else if strip_bom(bytes).iter().all(u8::is_ascii_whitespace) {
+        Some("the file holds only blank space")
+    } else {
+        None
+    }
 }
 
 /// The format implied by a file extension, if any.
@@ -172,6 +203,20 @@ fn looks_like_json_lines(text: &[u8]) -> bool {
         (Some(first), Some(_)) => first.starts_with(b"{") && first.ends_with(b"}"),
         _ => false,
     }
+}
+
+/// Several non-blank lines, most of which hold a whole object each (a JSON Lines file, maybe
+/// with broken lines; a pretty-printed document has few such lines).
+fn mostly_whole_lines(text: &[u8]) -> bool {
+    let (mut lines, mut whole) = (0usize, 0usize);
+    for line in text.split(|b| *b == b'\n').map(<[u8]>::trim_ascii) {
+        if line.is_empty() {
+            continue;
+        }
+        lines += 1;
+        whole += usize::from(line.starts_with(b"{") && line.ends_with(b"}"));
+    }
+    lines >= 2 && whole >= 1 && 2 * whole >= lines
 }
 
 /// A stream of 4-byte big-endian length-prefixed messages (see the module documentation).
@@ -223,6 +268,7 @@ impl Loader {
             request: self.request,
             line,
             offset,
+            base64_ids: 0,
         }
     }
 
@@ -239,6 +285,12 @@ impl Loader {
         };
         let origin = self.origin(Some(index as u64 + 1), None);
         if let Err(err) = decode_json_into(text, signal, &origin, &mut self.out) {
+            // A JSON Lines file whose first line is broken is not one document: keep the
+            // other lines rather than losing the whole file.
+            if mostly_whole_lines(text) {
+                self.json_lines(text, signal);
+                return;
+            }
             // serde reports the document's own line, which is the file's line.
             let origin = match &err {
                 DecodeError::Json { line, .. } => Origin {

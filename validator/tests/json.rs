@@ -309,11 +309,11 @@ fn invalid_ids_are_located_errors() {
     assert_eq!(line, 2);
     assert!(reason.contains("invalid trace id \"abc\""), "{reason}");
 
-    // Base64 (the generic protobuf JSON mapping) is not OTLP/JSON: say so.
+    // Neither hex nor base64 of the right length: say what is expected.
     let (_, _, reason) = json_error(
-        br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"7q2rcWkgMzE="}]}]}]}"#,
+        br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"7q2rcWkgMzE=xx"}]}]}]}"#,
     );
-    assert!(reason.contains("not base64"), "{reason}");
+    assert!(reason.contains("base64 characters"), "{reason}");
 }
 
 #[test]

@@ -374,9 +374,12 @@ fn unreadable_and_empty_files() {
             .contains("does-not-exist.json: cannot read"),
         "{missing}"
     );
+    // An empty file is read, and said to hold nothing (issue 13, item 15).
     for name in ["empty.json", "empty.jsonl", "empty.binpb"] {
         let file = TempFile::new(name, b"");
         let (t, errors) = load_file_with(&file.0, &LoadOptions::default()).expect("readable");
-        assert!(t.is_empty() && errors.is_empty(), "{name}");
+        assert!(t.is_empty(), "{name}");
+        assert_eq!(errors.len(), 1, "{name}");
+        assert!(matches!(errors[0].kind, InputErrorKind::Empty(_)), "{name}");
     }
 }

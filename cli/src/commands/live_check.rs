@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use genai_otlp_receiver::{Receiver, ReceiverConfig, Stats, StatsSnapshot};
 use genai_validator::session::{Limits, Snapshot};
 use genai_validator::insights::{InsightOptions, Insights};
-use genai_validator::{Options, Report, ReportLimits, Session, Validator};
+use genai_validator::{FindingId, Options, Report, ReportLimits, Session, Validator};
 use miette::IntoDiagnostic;
 
 use crate::output::emit;
@@ -52,10 +52,10 @@ pub struct Args {
     #[arg(long)]
     capture_content: bool,
     /// Stop after this many seconds.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = crate::flags::seconds_f64)]
     duration: Option<f64>,
     /// Stop after this many seconds without an export request.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = crate::flags::seconds_f64)]
     idle_timeout: Option<f64>,
     /// Format of the final report.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -63,12 +63,37 @@ pub struct Args {
     /// Write the final report to this file (default: stdout).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Largest request accepted, compressed and decompressed (413 / RESOURCE_EXHAUSTED above).
-    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    /// Largest request accepted, compressed and decompressed (413 / RESOURCE_EXHAUSTED above);
+    /// units KiB, MiB, GiB accepted.
+    #[arg(long, value_name = "BYTES", default_value = "16MiB", value_parser = crate::flags::bytes)]
     max_request_bytes: usize,
+    /// Most elements (spans, log records, metrics, data points, events, links, attributes,
+    /// array values) one request may decode into (413 / RESOURCE_EXHAUSTED above, before
+    /// decoding).
+    #[arg(long, value_name = "N", default_value = "1000000", value_parser = crate::flags::limit)]
+    max_request_elements: usize,
+    /// Memory (estimated) that requests being read, decoded or waiting for validation may
+    /// hold together (503 / UNAVAILABLE, retryable, above).
+    #[arg(long, value_name = "BYTES", default_value = "1GiB", value_parser = crate::flags::bytes)]
+    max_bytes_in_flight: usize,
     /// Accepted requests that may wait for validation before 503 / UNAVAILABLE.
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value = "256", value_parser = crate::flags::queue_capacity)]
     queue_capacity: usize,
+    /// Open connections at most; more are closed at once.
+    #[arg(long, value_name = "N", default_value = "256", value_parser = crate::flags::limit)]
+    max_connections: usize,
+    /// Seconds a request body may take to arrive (408 / DEADLINE_EXCEEDED after).
+    #[arg(long, value_name = "S", default_value = "30", value_parser = crate::flags::seconds)]
+    body_timeout: Duration,
+    /// Access token for POST /stop (and, with a non-loopback --bind, every endpoint but
+    /// /health); default: a random one, printed at start.
+    #[arg(long, value_name = "TOKEN", value_parser = crate::flags::token)]
+    token: Option<String>,
+    /// Answer each export request with a one-line summary of its violations in the
+    /// partial-success message (zero items rejected), so it shows in the exporting program's
+    /// own log; the request waits for its validation (at most 2 s).
+    #[arg(long)]
+    warn_in_response: bool,
     /// Items listed one by one in the report; later items are validated and counted (per
     /// finding id and level) but not listed, so memory stays bounded on long runs.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
@@ -100,9 +125,31 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         http_port: (!args.no_http).then_some(args.http_port),
         grpc_port: (!args.no_grpc).then_some(args.grpc_port),
         max_request_bytes: args.max_request_bytes,
+        max_request_elements: args.max_request_elements,
+        max_bytes_in_flight: args.max_bytes_in_flight,
         queue_capacity: args.queue_capacity,
+        max_connections: args.max_connections,
+        body_timeout: args.body_timeout,
+        token: Some(match &args.token {
+            Some(t) => t.clone(),
+            None => genai_otlp_receiver::random_token().into_diagnostic()?,
+        }),
+        warn_in_response: args.warn_in_response,
         ..ReceiverConfig::default()
     };
+    config.validate().map_err(|e| miette::miette!("{e}"))?;
+    let token = config.token.as_deref().unwrap_or_default();
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "semconv live-check: WARNING: listening on {}, reachable from other machines: every \
+             endpoint but /health needs the token (exporters: \
+             OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20{token})",
+            args.bind
+        );
+    }
+    eprintln!(
+        "semconv live-check: access token {token} (POST /stop needs `Authorization: Bearer {token}`)"
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -191,8 +238,14 @@ async fn serve(
                 let mut session = Session::with_limits(&validator, limits);
                 let insights = Collector::attach(&mut session, insight_options);
                 let mut published: Option<Instant> = None;
-                while let Some(batch) = batches.blocking_recv() {
+                while let Some(mut batch) = batches.blocking_recv() {
+                    let before = batch
+                        .wants_answer()
+                        .then(|| (session.report().counts(), session.report().level_counts().violation));
                     insights.push(&mut session, &batch.telemetry);
+                    if let Some((counts, violations)) = before {
+                        batch.answer(violation_summary(&counts, violations, session.report()));
+                    }
                     drop(batch);
                     if published.is_none_or(|p| p.elapsed() >= PUBLISH_EVERY) {
                         publish(&view, session.snapshot());
@@ -291,6 +344,31 @@ async fn ctrl_c_or_term() {
     if tokio::signal::ctrl_c().await.is_err() {
         std::future::pending::<()>().await;
     }
+}
+
+/// One line for the exporter's log (`--warn-in-response`): the violations one request added to
+/// the session's complete counts, and its findings by id (most frequent first); empty when it
+/// added no violation.
+fn violation_summary(before: &[(FindingId, usize)], violations_before: usize, report: &Report) -> String {
+    let violations = report.level_counts().violation.saturating_sub(violations_before);
+    if violations == 0 {
+        return String::new();
+    }
+    let mut ids: Vec<(&str, usize)> = report
+        .counts()
+        .into_iter()
+        .filter_map(|(id, n)| {
+            let was = before.iter().find(|(b, _)| *b == id).map_or(0, |(_, n)| *n);
+            (n > was).then(|| (id.as_str(), n - was))
+        })
+        .collect();
+    ids.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let list: Vec<String> = ids.iter().map(|(id, n)| format!("{n} {id}")).collect();
+    format!(
+        "semconv live-check: {violations} violation{} in this request; findings: {}",
+        if violations == 1 { "" } else { "s" },
+        list.join(", ")
+    )
 }
 
 /// What the live view shows: the session's latest snapshot.

@@ -15,6 +15,7 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::limits::{JsonBudget, take_element};
 use super::{DecodeError, Signal};
 use crate::telemetry::{
     Attributes, DataPoint, Event, ExponentialBuckets, ExponentialHistogramValue, HistogramValue,
@@ -22,14 +23,75 @@ use crate::telemetry::{
     SpanId, SpanKind, Status, SummaryValue, Telemetry, Temporality, TraceId, Value, non_empty,
 };
 
-/// Decodes one request and appends its items to `out` (only once all of it parsed).
+/// Decodes one request and appends its items to `out` (only once all of it parsed), holding
+/// at most `max_elements` elements (see [`super::limits`]).
 pub(super) fn decode(
     bytes: &[u8],
     signal: Option<Signal>,
+    max_elements: usize,
     origin: &Origin,
     out: &mut Telemetry,
 ) -> Result<(), DecodeError> {
-    let request: AnyRequest = match signal {
+    let budget = JsonBudget::arm(max_elements);
+    let parsed = parse(bytes, signal);
+    let request = match parsed {
+        Ok(r) => r,
+        Err(err) => {
+            return Err(match budget.exceeded() {
+                Some(limit) => DecodeError::TooManyElements { limit },
+                None => err,
+            });
+        }
+    };
+    drop(budget);
+    for rs in request.resource_spans.unwrap_or_default() {
+        let res = resource(rs.resource, rs.schema_url);
+        for ss in rs.scope_spans {
+            let sc = scope(ss.scope, ss.schema_url);
+            let start = out.spans.len();
+            let mut base64 = 0u32;
+            out.spans.extend(ss.spans.into_iter().map(|s| {
+                base64 += u32::from(s.base64_ids());
+                span(s, &res, &sc, origin)
+            }));
+            mark_base64(out.spans[start..].iter_mut().map(|s| &mut s.origin), base64);
+        }
+    }
+    for rl in request.resource_logs.unwrap_or_default() {
+        let res = resource(rl.resource, rl.schema_url);
+        for sl in rl.scope_logs {
+            let sc = scope(sl.scope, sl.schema_url);
+            let start = out.logs.len();
+            let mut base64 = 0u32;
+            out.logs.extend(sl.log_records.into_iter().map(|l| {
+                base64 += u32::from(l.trace_id.base64 || l.span_id.base64);
+                log(l, &res, &sc, origin)
+            }));
+            mark_base64(out.logs[start..].iter_mut().map(|l| &mut l.origin), base64);
+        }
+    }
+    for rm in request.resource_metrics.unwrap_or_default() {
+        let res = resource(rm.resource, rm.schema_url);
+        for sm in rm.scope_metrics {
+            let sc = scope(sm.scope, sm.schema_url);
+            out.metrics
+                .extend(sm.metrics.into_iter().map(|m| metric(m, &res, &sc, origin)));
+        }
+    }
+    Ok(())
+}
+
+/// Records on the first item of a scope how many of its items had base64 ids.
+fn mark_base64<'a>(mut origins: impl Iterator<Item = &'a mut Origin>, count: u32) {
+    if count > 0
+        && let Some(first) = origins.next()
+    {
+        first.base64_ids = count;
+    }
+}
+
+fn parse(bytes: &[u8], signal: Option<Signal>) -> Result<AnyRequest, DecodeError> {
+    Ok(match signal {
         None => {
             let request: AnyRequest = serde_json::from_slice(bytes).map_err(json_error)?;
             if request.resource_spans.is_none()
@@ -61,35 +123,7 @@ pub(super) fn decode(
                 ..AnyRequest::default()
             }
         }
-    };
-    for rs in request.resource_spans.unwrap_or_default() {
-        let res = resource(rs.resource, rs.schema_url);
-        for ss in rs.scope_spans {
-            let sc = scope(ss.scope, ss.schema_url);
-            out.spans
-                .extend(ss.spans.into_iter().map(|s| span(s, &res, &sc, origin)));
-        }
-    }
-    for rl in request.resource_logs.unwrap_or_default() {
-        let res = resource(rl.resource, rl.schema_url);
-        for sl in rl.scope_logs {
-            let sc = scope(sl.scope, sl.schema_url);
-            out.logs.extend(
-                sl.log_records
-                    .into_iter()
-                    .map(|l| log(l, &res, &sc, origin)),
-            );
-        }
-    }
-    for rm in request.resource_metrics.unwrap_or_default() {
-        let res = resource(rm.resource, rm.schema_url);
-        for sm in rm.scope_metrics {
-            let sc = scope(sm.scope, sm.schema_url);
-            out.metrics
-                .extend(sm.metrics.into_iter().map(|m| metric(m, &res, &sc, origin)));
-        }
-    }
-    Ok(())
+    })
 }
 
 fn json_error(err: serde_json::Error) -> DecodeError {
@@ -124,13 +158,30 @@ fn scope(scope: JScope, schema_url: String) -> Arc<Scope> {
     })
 }
 
+impl JSpan {
+    /// Whether any id of the span (or of its links) was written in base64.
+    fn base64_ids(&self) -> bool {
+        self.trace_id.base64
+            || self.span_id.base64
+            || self.parent_span_id.base64
+            || self
+                .links
+                .0
+                .iter()
+                .any(|l| l.trace_id.base64 || l.span_id.base64)
+    }
+}
+
 fn span(s: JSpan, resource: &Arc<Resource>, scope: &Arc<Scope>, origin: &Origin) -> Span {
     Span {
-        trace_id: s.trace_id.0.map_or(TraceId::INVALID, TraceId::from_bytes),
-        span_id: s.span_id.0.map_or(SpanId::INVALID, SpanId::from_bytes),
+        trace_id: s
+            .trace_id
+            .get()
+            .map_or(TraceId::INVALID, TraceId::from_bytes),
+        span_id: s.span_id.get().map_or(SpanId::INVALID, SpanId::from_bytes),
         parent_span_id: s
             .parent_span_id
-            .0
+            .get()
             .map(SpanId::from_bytes)
             .filter(|id| *id != SpanId::INVALID),
         trace_state: s.trace_state,
@@ -155,8 +206,11 @@ fn span(s: JSpan, resource: &Arc<Resource>, scope: &Arc<Scope>, origin: &Origin)
             .links
             .into_iter()
             .map(|l| Link {
-                trace_id: l.trace_id.0.map_or(TraceId::INVALID, TraceId::from_bytes),
-                span_id: l.span_id.0.map_or(SpanId::INVALID, SpanId::from_bytes),
+                trace_id: l
+                    .trace_id
+                    .get()
+                    .map_or(TraceId::INVALID, TraceId::from_bytes),
+                span_id: l.span_id.get().map_or(SpanId::INVALID, SpanId::from_bytes),
                 trace_state: l.trace_state,
                 attributes: l.attributes.0,
                 flags: l.flags.0,
@@ -183,12 +237,12 @@ fn log(l: JLogRecord, resource: &Arc<Resource>, scope: &Arc<Scope>, origin: &Ori
         attributes: l.attributes.0,
         trace_id: l
             .trace_id
-            .0
+            .get()
             .map(TraceId::from_bytes)
             .filter(|id| *id != TraceId::INVALID),
         span_id: l
             .span_id
-            .0
+            .get()
             .map(SpanId::from_bytes)
             .filter(|id| *id != SpanId::INVALID),
         flags: l.flags.0,
@@ -306,7 +360,7 @@ fn metric(m: JMetric, resource: &Arc<Resource>, scope: &Arc<Scope>, origin: &Ori
     }
 }
 
-fn number_points(points: Vec<JNumberDataPoint>) -> Vec<DataPoint> {
+fn number_points(points: Items<JNumberDataPoint>) -> Vec<DataPoint> {
     points
         .into_iter()
         .map(|p| DataPoint {
@@ -339,32 +393,32 @@ where
 #[serde(rename_all = "camelCase")]
 struct AnyRequest {
     #[serde(default, alias = "resource_spans")]
-    resource_spans: Option<Vec<JResourceSpans>>,
+    resource_spans: Option<Items<JResourceSpans>>,
     #[serde(default, alias = "resource_logs")]
-    resource_logs: Option<Vec<JResourceLogs>>,
+    resource_logs: Option<Items<JResourceLogs>>,
     #[serde(default, alias = "resource_metrics")]
-    resource_metrics: Option<Vec<JResourceMetrics>>,
+    resource_metrics: Option<Items<JResourceMetrics>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct TracesRequest {
     #[serde(default, alias = "resource_spans", deserialize_with = "nullable")]
-    resource_spans: Vec<JResourceSpans>,
+    resource_spans: Items<JResourceSpans>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct LogsRequest {
     #[serde(default, alias = "resource_logs", deserialize_with = "nullable")]
-    resource_logs: Vec<JResourceLogs>,
+    resource_logs: Items<JResourceLogs>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct MetricsRequest {
     #[serde(default, alias = "resource_metrics", deserialize_with = "nullable")]
-    resource_metrics: Vec<JResourceMetrics>,
+    resource_metrics: Items<JResourceMetrics>,
 }
 
 #[derive(Default, Deserialize)]
@@ -391,7 +445,7 @@ struct JResourceSpans {
     #[serde(deserialize_with = "nullable")]
     resource: JResource,
     #[serde(alias = "scope_spans", deserialize_with = "nullable")]
-    scope_spans: Vec<JScopeSpans>,
+    scope_spans: Items<JScopeSpans>,
     #[serde(alias = "schema_url", deserialize_with = "nullable")]
     schema_url: String,
 }
@@ -402,7 +456,7 @@ struct JScopeSpans {
     #[serde(deserialize_with = "nullable")]
     scope: JScope,
     #[serde(deserialize_with = "nullable")]
-    spans: Vec<JSpan>,
+    spans: Items<JSpan>,
     #[serde(alias = "schema_url", deserialize_with = "nullable")]
     schema_url: String,
 }
@@ -430,11 +484,11 @@ struct JSpan {
     #[serde(alias = "dropped_attributes_count")]
     dropped_attributes_count: U32,
     #[serde(deserialize_with = "nullable")]
-    events: Vec<JEvent>,
+    events: Items<JEvent>,
     #[serde(alias = "dropped_events_count")]
     dropped_events_count: U32,
     #[serde(deserialize_with = "nullable")]
-    links: Vec<JLink>,
+    links: Items<JLink>,
     #[serde(alias = "dropped_links_count")]
     dropped_links_count: U32,
     #[serde(deserialize_with = "nullable")]
@@ -482,7 +536,7 @@ struct JResourceLogs {
     #[serde(deserialize_with = "nullable")]
     resource: JResource,
     #[serde(alias = "scope_logs", deserialize_with = "nullable")]
-    scope_logs: Vec<JScopeLogs>,
+    scope_logs: Items<JScopeLogs>,
     #[serde(alias = "schema_url", deserialize_with = "nullable")]
     schema_url: String,
 }
@@ -493,7 +547,7 @@ struct JScopeLogs {
     #[serde(deserialize_with = "nullable")]
     scope: JScope,
     #[serde(alias = "log_records", deserialize_with = "nullable")]
-    log_records: Vec<JLogRecord>,
+    log_records: Items<JLogRecord>,
     #[serde(alias = "schema_url", deserialize_with = "nullable")]
     schema_url: String,
 }
@@ -528,7 +582,7 @@ struct JResourceMetrics {
     #[serde(deserialize_with = "nullable")]
     resource: JResource,
     #[serde(alias = "scope_metrics", deserialize_with = "nullable")]
-    scope_metrics: Vec<JScopeMetrics>,
+    scope_metrics: Items<JScopeMetrics>,
     #[serde(alias = "schema_url", deserialize_with = "nullable")]
     schema_url: String,
 }
@@ -539,7 +593,7 @@ struct JScopeMetrics {
     #[serde(deserialize_with = "nullable")]
     scope: JScope,
     #[serde(deserialize_with = "nullable")]
-    metrics: Vec<JMetric>,
+    metrics: Items<JMetric>,
     #[serde(alias = "schema_url", deserialize_with = "nullable")]
     schema_url: String,
 }
@@ -566,14 +620,14 @@ struct JMetric {
 #[serde(default, rename_all = "camelCase")]
 struct JGauge {
     #[serde(alias = "data_points", deserialize_with = "nullable")]
-    data_points: Vec<JNumberDataPoint>,
+    data_points: Items<JNumberDataPoint>,
 }
 
 #[derive(Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct JSum {
     #[serde(alias = "data_points", deserialize_with = "nullable")]
-    data_points: Vec<JNumberDataPoint>,
+    data_points: Items<JNumberDataPoint>,
     #[serde(alias = "aggregation_temporality")]
     aggregation_temporality: TemporalityJ,
     #[serde(alias = "is_monotonic", deserialize_with = "nullable")]
@@ -584,7 +638,7 @@ struct JSum {
 #[serde(default, rename_all = "camelCase")]
 struct JHistogram {
     #[serde(alias = "data_points", deserialize_with = "nullable")]
-    data_points: Vec<JHistogramDataPoint>,
+    data_points: Items<JHistogramDataPoint>,
     #[serde(alias = "aggregation_temporality")]
     aggregation_temporality: TemporalityJ,
 }
@@ -593,7 +647,7 @@ struct JHistogram {
 #[serde(default, rename_all = "camelCase")]
 struct JExponentialHistogram {
     #[serde(alias = "data_points", deserialize_with = "nullable")]
-    data_points: Vec<JExponentialHistogramDataPoint>,
+    data_points: Items<JExponentialHistogramDataPoint>,
     #[serde(alias = "aggregation_temporality")]
     aggregation_temporality: TemporalityJ,
 }
@@ -602,7 +656,7 @@ struct JExponentialHistogram {
 #[serde(default, rename_all = "camelCase")]
 struct JSummary {
     #[serde(alias = "data_points", deserialize_with = "nullable")]
-    data_points: Vec<JSummaryDataPoint>,
+    data_points: Items<JSummaryDataPoint>,
 }
 
 #[derive(Default, Deserialize)]
@@ -682,7 +736,7 @@ struct JSummaryDataPoint {
     count: U64,
     sum: F64,
     #[serde(alias = "quantile_values", deserialize_with = "nullable")]
-    quantile_values: Vec<JQuantile>,
+    quantile_values: Items<JQuantile>,
     flags: U32,
 }
 
@@ -905,9 +959,20 @@ json_enum!(
     ]
 );
 
-/// A trace id (`N` = 16) or span id (`N` = 8): hex, case-insensitive; `""` or `null` is absent.
+/// A trace id (`N` = 16) or span id (`N` = 8): hex, case-insensitive, as OTLP/JSON requires;
+/// base64 (the protobuf JSON mapping, which some writers use) is accepted too and recorded, so
+/// that the validator can report it. `""` or `null` is absent.
 #[derive(Clone, Copy, Default)]
-struct HexId<const N: usize>(Option<[u8; N]>);
+struct HexId<const N: usize> {
+    bytes: Option<[u8; N]>,
+    base64: bool,
+}
+
+impl<const N: usize> HexId<N> {
+    fn get(self) -> Option<[u8; N]> {
+        self.bytes
+    }
+}
 
 impl<'de, const N: usize> Deserialize<'de> for HexId<N> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -919,27 +984,60 @@ impl<'de, const N: usize> Deserialize<'de> for HexId<N> {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<HexId<N>, E> {
                 if v.is_empty() {
-                    return Ok(HexId(None));
+                    return Ok(HexId::default());
+                }
+                if let Some(bytes) = decode_hex::<N>(v) {
+                    return Ok(HexId {
+                        bytes: Some(bytes),
+                        base64: false,
+                    });
+                }
+                if let Some(bytes) = decode_base64_id::<N>(v) {
+                    return Ok(HexId {
+                        bytes: Some(bytes),
+                        base64: true,
+                    });
                 }
                 let what = if N == 16 { "trace id" } else { "span id" };
-                let hint = if v.len() == 4 * N.div_ceil(3) {
-                    " (OTLP/JSON encodes ids as hex, not base64)"
-                } else {
-                    ""
-                };
-                decode_hex::<N>(v).map(|b| HexId(Some(b))).ok_or_else(|| {
-                    E::custom(format!(
-                        "invalid {what} {v:?}: expected {} hex digits{hint}",
-                        2 * N
-                    ))
-                })
+                let shown: String = v.chars().take(64).collect();
+                let more = if shown.len() < v.len() { "..." } else { "" };
+                Err(E::custom(format!(
+                    "invalid {what} {shown:?}{more}: expected {} hex digits (or {} base64 characters)",
+                    2 * N,
+                    4 * N.div_ceil(3)
+                )))
             }
             fn visit_unit<E: de::Error>(self) -> Result<HexId<N>, E> {
-                Ok(HexId(None))
+                Ok(HexId::default())
             }
         }
         d.deserialize_any(V::<N>)
     }
+}
+
+/// An id of `N` bytes in base64 (standard or URL-safe alphabet, padded or not).
+fn decode_base64_id<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let padded = 4 * N.div_ceil(3);
+    let unpadded = (4 * N).div_ceil(3);
+    if s.len() != padded && s.len() != unpadded {
+        return None;
+    }
+    let bytes = base64_engines()
+        .iter()
+        .find_map(|e| e.decode(s.as_bytes()).ok())?;
+    <[u8; N]>::try_from(bytes.as_slice()).ok()
+}
+
+/// Standard then URL-safe base64, padding optional.
+fn base64_engines() -> [base64::engine::GeneralPurpose; 2] {
+    use base64::engine::DecodePaddingMode;
+    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+    const CONFIG: GeneralPurposeConfig =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    [
+        GeneralPurpose::new(&base64::alphabet::STANDARD, CONFIG),
+        GeneralPurpose::new(&base64::alphabet::URL_SAFE, CONFIG),
+    ]
 }
 
 fn decode_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
@@ -978,6 +1076,7 @@ impl<'de> Deserialize<'de> for JAttributes {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JAttributes, A::Error> {
                 let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
                 while let Some(JKeyValue(key, value)) = seq.next_element()? {
+                    take_element()?;
                     out.push((key, value));
                 }
                 Ok(JAttributes(Attributes(out)))
@@ -1061,7 +1160,7 @@ enum AnyValueField {
 #[serde(default)]
 struct JArrayValue {
     #[serde(deserialize_with = "nullable")]
-    values: Vec<JAnyValue>,
+    values: Items<JAnyValue>,
 }
 
 #[derive(Default, Deserialize)]
@@ -1075,18 +1174,51 @@ struct Base64(Vec<u8>);
 
 impl<'de> Deserialize<'de> for Base64 {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use base64::engine::DecodePaddingMode;
-        use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-        const CONFIG: GeneralPurposeConfig =
-            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-        const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, CONFIG);
-        const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, CONFIG);
         let text = String::deserialize(d)?;
-        STANDARD
+        let [standard, url_safe] = base64_engines();
+        standard
             .decode(&text)
-            .or_else(|_| URL_SAFE.decode(&text))
+            .or_else(|_| url_safe.decode(&text))
             .map(Base64)
             .map_err(|e| de::Error::custom(format!("invalid base64 in bytesValue: {e}")))
+    }
+}
+
+/// The elements of a repeated message field, each drawn from the request's element budget.
+struct Items<T>(Vec<T>);
+
+impl<T> Default for Items<T> {
+    fn default() -> Self {
+        Items(Vec::new())
+    }
+}
+
+impl<T> IntoIterator for Items<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Items<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Items<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Items<T>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(item) = seq.next_element()? {
+                    take_element()?;
+                    out.push(item);
+                }
+                Ok(Items(out))
+            }
+        }
+        d.deserialize_seq(V(PhantomData))
     }
 }
 

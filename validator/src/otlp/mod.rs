@@ -14,8 +14,11 @@
 //! `NaN`/`Infinity` strings for doubles, and `null` for any field.
 
 mod json;
+mod limits;
 mod locate;
 mod protobuf;
+
+pub use limits::DecodeLimits;
 
 use std::fmt;
 
@@ -81,6 +84,13 @@ pub enum DecodeError {
         field: String,
         /// What is wrong.
         reason: String,
+    },
+    /// A request holding more elements (spans, log records, metrics, data points, events,
+    /// links, attributes, array values, ...) than [`DecodeLimits::max_elements`].
+    #[error("request holds more than {limit} elements (spans, events, attributes, ...), the limit")]
+    TooManyElements {
+        /// The limit.
+        limit: usize,
     },
     /// A JSON object holding none of `resourceSpans`, `resourceLogs`, `resourceMetrics`.
     #[error(
@@ -236,6 +246,102 @@ pub fn decode_protobuf_detect_into(
     ))
 }
 
+/// The encoding of an export request body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// Protobuf (`application/x-protobuf`, gRPC).
+    Protobuf,
+    /// OTLP/JSON (`application/json`).
+    Json,
+}
+
+/// What [`decode_request_into`] did besides appending items.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Decoded {
+    /// Items (spans, log records, metrics) appended.
+    pub items: usize,
+    /// Items refused inside the request (e.g. a span whose trace id has 15 bytes), not
+    /// appended; the rest of the request was.
+    pub rejected: u64,
+    /// Why the first refused item was refused.
+    pub rejection: Option<DecodeError>,
+    /// Items whose trace or span ids were base64 instead of hex (OTLP/JSON), with the service
+    /// and scope that sent them: `(service.name, scope name, count)`.
+    pub base64_ids: Vec<(String, String, u32)>,
+}
+
+/// Counts the elements (see [`DecodeLimits`]) of a protobuf request of `signal` without
+/// decoding it; [`DecodeError::TooManyElements`] as soon as there are more than `limit`.
+/// Malformed bytes are not an error here (decoding reports them, located).
+pub fn count_protobuf_elements(
+    bytes: &[u8],
+    signal: Signal,
+    limit: usize,
+) -> Result<usize, DecodeError> {
+    if limit == usize::MAX {
+        return limits::check_protobuf(bytes, signal, usize::MAX - 1)
+            .map_err(|limit| DecodeError::TooManyElements { limit });
+    }
+    limits::check_protobuf(bytes, signal, limit)
+        .map_err(|limit| DecodeError::TooManyElements { limit })
+}
+
+/// Decodes one export request as a receiver does: within `limits` (checked before decoding
+/// protobuf, while decoding JSON), refusing bad items one by one instead of the whole
+/// request, appending what is accepted (tagged with `origin`) to `out`.
+///
+/// On error nothing is appended.
+pub fn decode_request_into(
+    bytes: &[u8],
+    encoding: Encoding,
+    signal: Signal,
+    limits: &DecodeLimits,
+    origin: &Origin,
+    out: &mut Telemetry,
+) -> Result<Decoded, DecodeError> {
+    let mark = out.mark();
+    let mut decoded = Decoded::default();
+    match encoding {
+        Encoding::Protobuf => {
+            if let Err(limit) = limits::check_protobuf(bytes, signal, limits.max_elements) {
+                return Err(DecodeError::TooManyElements { limit });
+            }
+            let mut rejected = protobuf::Rejected {
+                lenient: true,
+                ..protobuf::Rejected::default()
+            };
+            if let Err(err) = protobuf::decode_with(bytes, signal, origin, out, &mut rejected) {
+                out.rollback(mark);
+                return Err(err);
+            }
+            decoded.rejected = rejected.count;
+            decoded.rejection = rejected.first;
+        }
+        Encoding::Json => json::decode(bytes, Some(signal), limits.max_elements, origin, out)?,
+    }
+    decoded.items = out.len() - mark.iter().sum::<usize>();
+    let spans = out.spans[mark[0]..]
+        .iter()
+        .map(|s| (&s.origin, &s.resource, &s.scope));
+    let logs = out.logs[mark[1]..]
+        .iter()
+        .map(|l| (&l.origin, &l.resource, &l.scope));
+    for (origin, resource, scope) in spans.chain(logs) {
+        if origin.base64_ids > 0 {
+            let service = resource
+                .attributes
+                .get("service.name")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_owned();
+            decoded
+                .base64_ids
+                .push((service, scope.name.clone(), origin.base64_ids));
+        }
+    }
+    Ok(decoded)
+}
+
 /// Decodes an OTLP/JSON export request, appending its items (tagged with `origin`) to `out`.
 ///
 /// With `signal` set, only that signal's top-level field is read (as an endpoint for that
@@ -247,5 +353,5 @@ pub fn decode_json_into(
     out: &mut Telemetry,
 ) -> Result<(), DecodeError> {
     // The JSON decoder converts only after the whole request parsed: nothing to roll back.
-    json::decode(bytes, signal, origin, out)
+    json::decode(bytes, signal, usize::MAX, origin, out)
 }

@@ -19,6 +19,38 @@ use crate::telemetry::{
     SpanId, SpanKind, Status, SummaryValue, Telemetry, Temporality, TraceId, Value, non_empty,
 };
 
+/// Items refused one by one (instead of failing the whole request), when lenient.
+#[derive(Debug, Default)]
+pub(super) struct Rejected {
+    /// Refuse items one by one; otherwise the first bad item fails the request.
+    pub lenient: bool,
+    pub count: u64,
+    pub first: Option<DecodeError>,
+}
+
+impl Rejected {
+    fn strict() -> Self {
+        Rejected::default()
+    }
+
+    /// Keeps `item`, or records why it was refused (an error when not lenient).
+    fn keep<T>(
+        &mut self,
+        item: Result<T, DecodeError>,
+        out: &mut Vec<T>,
+    ) -> Result<(), DecodeError> {
+        match item {
+            Ok(item) => out.push(item),
+            Err(err) if self.lenient => {
+                self.count += 1;
+                self.first.get_or_insert(err);
+            }
+            Err(err) => return Err(err),
+        }
+        Ok(())
+    }
+}
+
 /// Decodes `bytes` as the request of `signal` and appends its items to `out`. On error, `out`
 /// may hold part of the request: the caller rolls back.
 pub(super) fn decode(
@@ -27,15 +59,26 @@ pub(super) fn decode(
     origin: &Origin,
     out: &mut Telemetry,
 ) -> Result<(), DecodeError> {
+    decode_with(bytes, signal, origin, out, &mut Rejected::strict())
+}
+
+/// [`decode`], refusing bad items one by one into `rejected` when it is lenient.
+pub(super) fn decode_with(
+    bytes: &[u8],
+    signal: Signal,
+    origin: &Origin,
+    out: &mut Telemetry,
+    rejected: &mut Rejected,
+) -> Result<(), DecodeError> {
     let fail = |err: prost::DecodeError| protobuf_error(bytes, signal, &err);
     match signal {
         Signal::Traces => {
             let request = ExportTraceServiceRequest::decode(bytes).map_err(fail)?;
-            traces(request, origin, &mut out.spans)
+            traces(request, origin, &mut out.spans, rejected)
         }
         Signal::Logs => {
             let request = ExportLogsServiceRequest::decode(bytes).map_err(fail)?;
-            logs(request, origin, &mut out.logs)
+            logs(request, origin, &mut out.logs, rejected)
         }
         Signal::Metrics => {
             let request = ExportMetricsServiceRequest::decode(bytes).map_err(fail)?;
@@ -142,6 +185,7 @@ fn traces(
     request: ExportTraceServiceRequest,
     origin: &Origin,
     out: &mut Vec<Span>,
+    rejected: &mut Rejected,
 ) -> Result<(), DecodeError> {
     for (r, rs) in request.resource_spans.into_iter().enumerate() {
         let res = resource(rs.resource, rs.schema_url);
@@ -152,7 +196,7 @@ fn traces(
                 let path = |field: &str| {
                     format!("resource_spans[{r}].scope_spans[{s}].spans[{i}].{field}")
                 };
-                out.push(convert_span(span, &path, &res, &sc, origin)?);
+                rejected.keep(convert_span(span, &path, &res, &sc, origin), out)?;
             }
         }
     }
@@ -224,6 +268,7 @@ fn logs(
     request: ExportLogsServiceRequest,
     origin: &Origin,
     out: &mut Vec<LogRecord>,
+    rejected: &mut Rejected,
 ) -> Result<(), DecodeError> {
     for (r, rl) in request.resource_logs.into_iter().enumerate() {
         let res = resource(rl.resource, rl.schema_url);
@@ -234,7 +279,7 @@ fn logs(
                 let path = |field: &str| {
                     format!("resource_logs[{r}].scope_logs[{s}].log_records[{i}].{field}")
                 };
-                out.push(convert_log(record, &path, &res, &sc, origin)?);
+                rejected.keep(convert_log(record, &path, &res, &sc, origin), out)?;
             }
         }
     }

@@ -28,6 +28,7 @@ impl Checker<'_> {
         seen: &mut [bool],
         out: &mut Vec<Finding>,
     ) -> Option<DefId> {
+        super::encoding::ids(&log.origin, &log.resource, &log.scope, "log record", out);
         let carrier = Carrier::Log {
             body: log.body.as_ref(),
             in_trace: log.trace_id.is_some() && log.span_id.is_some(),

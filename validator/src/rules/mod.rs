@@ -8,6 +8,7 @@
 //! - [`metric`], [`event`]: metrics and events (log records).
 
 pub(crate) mod attributes;
+pub(crate) mod encoding;
 pub(crate) mod event;
 pub(crate) mod legacy;
 pub(crate) mod metric;

@@ -25,6 +25,7 @@ impl Checker<'_> {
         out: &mut Vec<Finding>,
     ) -> Option<DefId> {
         self.resolve(&span.attributes, seen);
+        super::encoding::ids(&span.origin, &span.resource, &span.scope, "span", out);
         let m = self.match_span(span);
         let def = m.as_ref().map(|m| &self.c.defs[m.def as usize]);
         for (i, (k, v)) in span.attributes.iter().enumerate() {

@@ -31,6 +31,10 @@ pub struct Origin {
     pub line: Option<u64>,
     /// Byte offset of the request, for protobuf files.
     pub offset: Option<u64>,
+    /// On the first item of a scope whose trace or span ids were written in base64 (the
+    /// protobuf JSON mapping) instead of OTLP/JSON's hex: how many items of that scope, in this
+    /// request, were. 0 on every other item.
+    pub base64_ids: u32,
 }
 
 impl Origin {
