@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use genai_pricing::PriceTable;
-use genai_validator::insights::{InsightOptions, Insights, InsightsBuilder, Thresholds, embedded_prices};
+use genai_validator::insights::{
+    InsightOptions, Insights, InsightsBuilder, Thresholds, embedded_prices,
+};
 use genai_validator::session::CompletedTrace;
 use genai_validator::telemetry::Span;
 use genai_validator::{Session, Telemetry};

@@ -1,9 +1,9 @@
 //! `semconv`: check, resolve and inspect semantic-convention registries; validate GenAI telemetry.
 
 mod commands;
-mod output;
-mod insight_args;
 mod flags;
+mod insight_args;
+mod output;
 mod registry_args;
 mod report_format;
 

@@ -69,9 +69,8 @@ impl ReportArgs {
         options.findings = config.policy();
         match &config.thresholds {
             None => Ok(Thresholds::default()),
-            Some(v) => serde_json::from_value(v.clone()).map_err(|e| {
-                miette::miette!("{}: `thresholds:` section: {e}", path.display())
-            }),
+            Some(v) => serde_json::from_value(v.clone())
+                .map_err(|e| miette::miette!("{}: `thresholds:` section: {e}", path.display())),
         }
     }
 }

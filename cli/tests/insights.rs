@@ -16,15 +16,16 @@ fn demo_reports_tokens_cost_and_the_loop() {
     assert_eq!(code, 0, "{err}\n{out}");
     let i = &json_after_brace(&out)["insights"];
     assert_eq!(i["requests"], 2, "{i}");
-    // Request 1: three chat calls (50, 70, 90 input tokens); request 2: four (3 x 50, then 110).
-    assert_eq!(i["llm_calls"], 7, "{i}");
+    // Request 1: the plan's chat call (30 in, 8 out) and three streamed calls (50, 70, 90 in,
+    // 12 out each); request 2: four streamed calls (3 x 50, then 110 in; 12 out each).
+    assert_eq!(i["llm_calls"], 8, "{i}");
     assert_eq!(i["tool_calls"], 5, "{i}");
-    assert_eq!(i["usage"]["input"], 470, "{i}");
-    assert_eq!(i["usage"]["output"], 84, "{i}");
+    assert_eq!(i["usage"]["input"], 500, "{i}");
+    assert_eq!(i["usage"]["output"], 92, "{i}");
     // gpt-4o-mini-2024-07-18 at 0.15 / 0.60 USD per million tokens.
     let cost = i["cost_usd"].as_f64().unwrap_or(-1.0);
     assert!(
-        (cost - (470.0 * 0.15 + 84.0 * 0.6) / 1e6).abs() < 1e-12,
+        (cost - (500.0 * 0.15 + 92.0 * 0.6) / 1e6).abs() < 1e-12,
         "{cost}"
     );
     assert!(
@@ -128,7 +129,7 @@ fn prices_files_replace_or_extend_the_table() {
     assert_eq!(code, 0, "{err}");
     let i = &json_after_brace(&out)["insights"];
     // One USD per input token.
-    assert_eq!(i["cost_usd"].as_f64(), Some(470.0), "{i}");
+    assert_eq!(i["cost_usd"].as_f64(), Some(500.0), "{i}");
     assert_eq!(i["prices"], "test prices (2030-01-01)");
     assert_eq!(bad_code, 2);
     assert!(bad_err.contains("--prices"), "{bad_err}");

@@ -295,8 +295,14 @@ impl Ctx {
                 .strip_prefix('{')
                 .and_then(|r| r.split_once('}'))
                 .map(|(k, _)| k);
+            // A literal prefix followed by attribute placeholders (`acme.gateway {gen_ai.operation.name}`).
+            let literal_led = head.is_none()
+                && tok.split('{').skip(1).any(|r| {
+                    r.split_once('}')
+                        .is_some_and(|(k, _)| self.keys.contains(k))
+                });
             let ok = match (head, discriminator) {
-                _ if starts_with_op => true,
+                _ if starts_with_op || literal_led => true,
                 (Some(h), None) if self.keys.contains(h) => {
                     discriminator = Some(h);
                     true

@@ -38,8 +38,8 @@ pub use assert::{AsTelemetry, Conformance, assert_conforms, embedded_registry};
 pub use config::{Config, ConfigError};
 pub use finding::{Finding, FindingId, Level, UnknownFindingId, UnknownLevel};
 pub use input::{InputError, InputErrorKind, LoadOptions, load_file, load_file_with};
-pub use options::{FindingPolicy, Options, Override};
 pub use insights::{InsightOptions, Insights, InsightsBuilder, Thresholds};
+pub use options::{FindingPolicy, Options, Override};
 pub use otlp::{
     DecodeError, Signal, decode_json, decode_logs_json, decode_logs_protobuf, decode_metrics_json,
     decode_metrics_protobuf, decode_traces_json, decode_traces_protobuf,

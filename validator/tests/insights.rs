@@ -600,7 +600,11 @@ fn otlp_files_match_an_independent_sum() {
         assert!(errors.is_empty(), "{errors:?}");
         let x = Insights::from_telemetry(&t, &InsightOptions::default());
         let (input, output, calls) = independent_sums(&path);
-        assert!(calls > 0, "{name} has usage");
+        // mixed-signals.jsonl carries usage only in a metric: its span sums are zero.
+        assert!(
+            calls > 0 || name == "mixed-signals.jsonl",
+            "{name} has usage"
+        );
         assert_eq!((x.usage.input, x.usage.output), (input, output), "{name}");
     }
 }

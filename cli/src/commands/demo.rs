@@ -119,9 +119,18 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
             )?;
             out.write_all(render::span_trees(&telemetry.spans, &insights).as_bytes())?;
             writeln!(out)?;
-            write_report(&report, ReportFormat::Text, &text, out, Some(&insights), None)
+            out.write_all(insights.to_text().as_bytes())?;
+            writeln!(out)?;
+            write_report(&report, ReportFormat::Text, &text, out, None, None)
         }
-        Format::Json => write_report(&report, ReportFormat::Json, &text, out, Some(&insights), None),
+        Format::Json => write_report(
+            &report,
+            ReportFormat::Json,
+            &text,
+            out,
+            Some(&insights),
+            None,
+        ),
     })?;
     Ok(if report.has_violations() || insights.has_violations() {
         ExitCode::from(1)

@@ -18,13 +18,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use genai_otlp_receiver::{Receiver, ReceiverConfig, Stats, StatsSnapshot};
-use genai_validator::session::{Limits, Snapshot};
 use genai_validator::insights::{InsightOptions, Insights};
+use genai_validator::session::{Limits, Snapshot};
 use genai_validator::{FindingId, Options, Report, ReportLimits, Session, Validator};
 use miette::IntoDiagnostic;
 
-use crate::output::emit;
 use crate::insight_args::{Collector, InsightArgs};
+use crate::output::emit;
 use crate::registry_args::RegistryArgs;
 use crate::report_format::{ReportArgs, ReportFormat as Format, write_report};
 
@@ -159,7 +159,14 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     let text = args.report.text_options();
     emit(args.output.as_deref(), |out| match args.format {
         Format::Text => {
-            write_report(&outcome.report, Format::Text, &text, out, Some(&outcome.insights), None)?;
+            write_report(
+                &outcome.report,
+                Format::Text,
+                &text,
+                out,
+                Some(&outcome.insights),
+                None,
+            )?;
             write_live_text(out, &outcome)
         }
         Format::Json => {
@@ -183,11 +190,13 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         ),
     })?;
     eprintln!("{}", summary_line(&outcome));
-    Ok(if outcome.report.has_violations() || outcome.insights.has_violations() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(
+        if outcome.report.has_violations() || outcome.insights.has_violations() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }
 
 /// What a run produced.
@@ -239,9 +248,12 @@ async fn serve(
                 let insights = Collector::attach(&mut session, insight_options);
                 let mut published: Option<Instant> = None;
                 while let Some(mut batch) = batches.blocking_recv() {
-                    let before = batch
-                        .wants_answer()
-                        .then(|| (session.report().counts(), session.report().level_counts().violation));
+                    let before = batch.wants_answer().then(|| {
+                        (
+                            session.report().counts(),
+                            session.report().level_counts().violation,
+                        )
+                    });
                     insights.push(&mut session, &batch.telemetry);
                     if let Some((counts, violations)) = before {
                         batch.answer(violation_summary(&counts, violations, session.report()));
@@ -349,8 +361,15 @@ async fn ctrl_c_or_term() {
 /// One line for the exporter's log (`--warn-in-response`): the violations one request added to
 /// the session's complete counts, and its findings by id (most frequent first); empty when it
 /// added no violation.
-fn violation_summary(before: &[(FindingId, usize)], violations_before: usize, report: &Report) -> String {
-    let violations = report.level_counts().violation.saturating_sub(violations_before);
+fn violation_summary(
+    before: &[(FindingId, usize)],
+    violations_before: usize,
+    report: &Report,
+) -> String {
+    let violations = report
+        .level_counts()
+        .violation
+        .saturating_sub(violations_before);
     if violations == 0 {
         return String::new();
     }

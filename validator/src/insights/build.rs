@@ -609,8 +609,15 @@ impl InsightsBuilder {
         t
     }
 
-    /// Keeps `t`, or when full, drops the cheapest kept trace if `t` costs more.
+    /// Keeps `t`, or when full, drops the cheapest kept trace if `t` costs more (cost first,
+    /// then tokens, so unpriced traces still rank by what they used).
     fn keep(&mut self, t: TraceInsight) {
+        let weight = |t: &TraceInsight| (t.cost_usd, t.usage.input + t.usage.output);
+        let lighter = |a: &TraceInsight, b: &TraceInsight| {
+            let (ca, ta) = weight(a);
+            let (cb, tb) = weight(b);
+            ca.total_cmp(&cb).then(ta.cmp(&tb))
+        };
         if self.out.traces.len() < self.options.max_traces_kept {
             self.out.traces.push(t);
             return;
@@ -621,8 +628,8 @@ impl InsightsBuilder {
             .traces
             .iter()
             .enumerate()
-            .min_by(|a, b| a.1.cost_usd.total_cmp(&b.1.cost_usd))
-            && cheapest.cost_usd < t.cost_usd
+            .min_by(|a, b| lighter(a.1, b.1))
+            && lighter(cheapest, &t).is_lt()
         {
             self.out.traces.remove(i);
             self.out.traces.push(t);
