@@ -3,6 +3,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
+use crate::routes::HttpRoutes;
+
 /// Where and how the receiver listens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReceiverConfig {
@@ -21,6 +23,8 @@ pub struct ReceiverConfig {
     /// How long [`Receiver::shutdown`](crate::Receiver::shutdown) waits for in-flight requests
     /// before closing their connections (default 5 s).
     pub shutdown_grace: Duration,
+    /// Answers the HTTP listener's non-OTLP paths (default none: 404).
+    pub routes: Option<HttpRoutes>,
 }
 
 impl Default for ReceiverConfig {
@@ -32,6 +36,7 @@ impl Default for ReceiverConfig {
             max_request_bytes: 16 * 1024 * 1024,
             queue_capacity: 64,
             shutdown_grace: Duration::from_secs(5),
+            routes: None,
         }
     }
 }

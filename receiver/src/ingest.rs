@@ -23,6 +23,8 @@ pub(crate) struct Shared {
     pub(crate) max_request_bytes: usize,
     /// Set by `POST /stop`.
     pub(crate) stop: tokio::sync::watch::Sender<bool>,
+    /// Non-OTLP paths of the HTTP listener.
+    pub(crate) routes: Option<crate::routes::HttpRoutes>,
 }
 
 /// State of one listener: the shared state and its stream names.

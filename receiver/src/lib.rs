@@ -38,12 +38,14 @@ mod error;
 mod grpc;
 mod http;
 mod ingest;
+mod routes;
 mod server;
 mod stats;
 
 pub use batch::{Batch, Batches, CountingSink, Sink, Transport};
 pub use config::ReceiverConfig;
 pub use error::ReceiverError;
+pub use routes::{HttpRoutes, RouteBody};
 pub use server::Receiver;
 pub use stats::{Stats, StatsSnapshot};
 

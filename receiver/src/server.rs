@@ -82,6 +82,7 @@ impl Receiver {
             tx,
             max_request_bytes: config.max_request_bytes,
             stop: stop_tx,
+            routes: config.routes.clone(),
         });
         let (shutdown_tx, _) = watch::channel(false);
         let mut addrs = [None, None];
