@@ -1,6 +1,7 @@
 //! `semconv`: check, resolve and inspect semantic-convention registries; validate GenAI telemetry.
 
 mod commands;
+mod page;
 mod registry_args;
 mod report_format;
 

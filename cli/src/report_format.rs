@@ -9,4 +9,7 @@ pub enum ReportFormat {
     Json,
     /// JUnit XML (one test case per item), for CI test reporters.
     Junit,
+    /// One self-contained HTML file (trace trees, findings, registry docs, insights; no
+    /// network access), for CI artifacts.
+    Html,
 }

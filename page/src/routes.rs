@@ -143,7 +143,9 @@ impl LivePage {
         if !token && (foreign_origin || (cross_site && !(is_document && navigation))) {
             return text(StatusCode::FORBIDDEN, "cross-origin request refused\n");
         }
-        if self.config.token_everywhere && !token && !is_document {
+        // The shell and its assets hold no data; with a token everywhere, the script sends it.
+        let is_shell = is_document || matches!(path, "/app.js" | "/app.css");
+        if self.config.token_everywhere && !token && !is_shell {
             return text(
                 StatusCode::UNAUTHORIZED,
                 "this route needs the run's token\n",

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use genai_live_page::LivePage;
 use genai_otlp_receiver::{Batch, Receiver, ReceiverConfig, Stats, StatsSnapshot};
 use genai_validator::report::ItemReport;
 use genai_validator::telemetry::{SpanId, TraceId};
@@ -73,6 +74,9 @@ pub struct Args {
     /// No live view (only the start line and the final report).
     #[arg(short, long)]
     quiet: bool,
+    /// Do not serve the web page on the HTTP port (`/`, `/api/...`, `/events`).
+    #[arg(long)]
+    no_page: bool,
 }
 
 /// Runs the command: exit 0 when no violation was found, 1 when one was, 2 on errors.
@@ -86,7 +90,10 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         ..Options::default()
     };
     let validator = Validator::with_options(&loaded.registry, options);
+    let (page, token) = crate::page::live_page(&loaded.registry, args.bind);
+    let serve_page = !args.no_page && !args.no_http;
     let config = ReceiverConfig {
+        routes: serve_page.then(|| page.routes()),
         bind: args.bind,
         http_port: (!args.no_http).then_some(args.http_port),
         grpc_port: (!args.no_grpc).then_some(args.grpc_port),
@@ -99,8 +106,8 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         .enable_all()
         .build()
         .into_diagnostic()?;
-    let outcome = runtime.block_on(serve(&args, config, validator))?;
-    let rendered = render(&args, &outcome);
+    let outcome = runtime.block_on(serve(&args, config, validator, &page, serve_page.then_some(token.as_str())))?;
+    let rendered = render(&args, &outcome, &page);
     match &args.output {
         Some(path) => std::fs::write(path, rendered)
             .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
@@ -146,6 +153,8 @@ async fn serve(
     args: &Args,
     config: ReceiverConfig,
     validator: Validator,
+    page: &Arc<LivePage>,
+    page_token: Option<&str>,
 ) -> miette::Result<Outcome> {
     let (receiver, mut batches) = Receiver::start(config).await.into_diagnostic()?;
     let mut listening = Vec::new();
@@ -160,15 +169,21 @@ async fn serve(
         listening.join(", "),
         args.registry.describe()
     );
+    if let (Some(a), Some(token)) = (receiver.http_addr(), page_token) {
+        eprintln!(
+            "semconv live-check: page http://{a}/ (run token for scripts: {token}; --no-page turns it off)"
+        );
+    }
 
     let view = Arc::new(Mutex::new(ViewState::default()));
     let max_items = args.max_report_items;
     let consumer = {
         let view = view.clone();
+        let page = (page_token.is_some() || args.format == Format::Html).then(|| page.clone());
         std::thread::Builder::new()
             .name("live-check-validate".into())
             .spawn(move || {
-                let mut consumer = Consumer::new(validator, max_items, view);
+                let mut consumer = Consumer::new(validator, max_items, view, page);
                 while let Some(batch) = batches.blocking_recv() {
                     consumer.consume(batch);
                 }
@@ -191,6 +206,8 @@ async fn serve(
 
     let stop_reason = wait_for_stop(&receiver, args.duration, args.idle_timeout).await;
     let stats_handle = receiver.stats().clone();
+    // Event streams end first, so the listener need not wait for them.
+    page.close();
     receiver.shutdown().await;
     if let Some(live) = live {
         live.abort();
@@ -270,10 +287,17 @@ struct Consumer {
     max_items: usize,
     not_listed: u64,
     view: Arc<Mutex<ViewState>>,
+    /// Fed when the page is served or the report is HTML.
+    page: Option<Arc<LivePage>>,
 }
 
 impl Consumer {
-    fn new(validator: Validator, max_items: usize, view: Arc<Mutex<ViewState>>) -> Self {
+    fn new(
+        validator: Validator,
+        max_items: usize,
+        view: Arc<Mutex<ViewState>>,
+        page: Option<Arc<LivePage>>,
+    ) -> Self {
         let report = validator.report();
         Consumer {
             validator,
@@ -283,6 +307,7 @@ impl Consumer {
             max_items,
             not_listed: 0,
             view,
+            page,
         }
     }
 
@@ -311,6 +336,14 @@ impl Consumer {
         }
         if let Ok(mut view) = self.view.lock() {
             view.update(&self.report, start, self.levels);
+        }
+        if let Some(page) = &self.page {
+            page.ingest(
+                batch.telemetry,
+                &self.report.spans[start[0]..],
+                &self.report.logs[start[1]..],
+                &self.report.metrics[start[2]..],
+            );
         }
         self.bound_memory(start);
     }
@@ -599,8 +632,9 @@ fn summary_line(o: &Outcome) -> String {
     )
 }
 
-fn render(args: &Args, o: &Outcome) -> String {
+fn render(args: &Args, o: &Outcome, page: &LivePage) -> String {
     match args.format {
+        Format::Html => page.report_html("semconv live-check report"),
         Format::Text => {
             let mut out = o.report.to_text();
             if !out.ends_with('\n') {

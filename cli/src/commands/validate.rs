@@ -27,6 +27,9 @@ pub struct Args {
     /// Accept undefined keys under this namespace (repeatable), e.g. `gen_ai.acme`.
     #[arg(long = "allow-namespace", value_name = "NS")]
     allow_namespaces: Vec<String>,
+    /// Write the report to this file (default: stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// Runs the command: exit 0 without violations, 1 with violations, 2 when some input could
@@ -62,8 +65,17 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         Format::Text => result.to_text(),
         Format::Json => result.to_json(),
         Format::Junit => result.to_junit(),
+        Format::Html => {
+            let page = crate::page::report_page(&loaded.registry);
+            page.ingest(telemetry, &result.spans, &result.logs, &result.metrics);
+            page.report_html("semconv validate report")
+        }
     };
-    print!("{out}");
+    match &args.output {
+        Some(path) => std::fs::write(path, out)
+            .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
+        None => print!("{out}"),
+    }
     Ok(if !result.input_errors.is_empty() {
         ExitCode::from(2)
     } else if result.has_violations() {
