@@ -213,7 +213,8 @@
   function findingList(findings) {
     if (!findings.length) return el('div', 'muted', 'No finding.');
     var box = el('div', 'findings');
-    findings.forEach(function (f) {
+    var rank = { violation: 0, improvement: 1, information: 2 };
+    findings.slice().sort(function (a, b) { return rank[a.level] - rank[b.level]; }).forEach(function (f) {
       box.appendChild(el('div', 'finding', [el('span', 'lvl lvl-' + f.level, f.level), el('span', 'fid', f.id), el('span', 'msg', f.message)]));
     });
     return box;
@@ -246,7 +247,7 @@
   function conversation(messages) {
     var box = el('div', 'conversation');
     messages.forEach(function (m) {
-      var msg = el('div', 'msg role-' + m.role.replace(/[^a-z_]/gi, ''));
+      var msg = el('div', 'cmsg role-' + m.role.replace(/[^a-z_]/gi, ''));
       msg.appendChild(el('div', 'role', m.role + ' \u00b7 ' + m.source + (m.finish_reason ? ' \u00b7 ' + m.finish_reason : '')));
       m.parts.forEach(function (p) {
         var label = p.kind === 'tool_call' ? 'tool call ' + (p.name || '') + ': ' : p.kind === 'tool_call_response' ? 'tool result: ' : '';

@@ -443,3 +443,111 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use genai_validator::telemetry::{
+        Attributes, Resource, Scope, Span, SpanId, SpanKind, Status, TraceId,
+    };
+    use genai_validator::{Telemetry, Validator};
+
+    use crate::query::TraceQuery;
+    use crate::store::{Limits, Store};
+
+    fn span(trace: u128, id: u64, parent: Option<u64>, name: &str, attrs: &[(&str, &str)]) -> Span {
+        let mut attributes = Attributes::default();
+        for (k, v) in attrs {
+            attributes.push(*k, *v);
+        }
+        Span {
+            trace_id: TraceId::from(trace),
+            span_id: SpanId::from(id),
+            parent_span_id: parent.map(SpanId::from),
+            trace_state: String::new(),
+            flags: 0,
+            name: name.to_owned().into(),
+            kind: SpanKind::Internal,
+            start_time_unix_nano: 1_000_000_000 + id * 1_000_000,
+            end_time_unix_nano: 1_000_000_000 + id * 2_000_000,
+            status: Status::Unset,
+            attributes,
+            events: Vec::new(),
+            links: Vec::new(),
+            dropped_attributes_count: 0,
+            dropped_events_count: 0,
+            dropped_links_count: 0,
+            resource: Arc::new(Resource::default()),
+            scope: Arc::new(Scope::default()),
+            origin: genai_validator::telemetry::Origin::sdk(),
+        }
+    }
+
+    fn feed(store: &mut Store, spans: Vec<Span>) {
+        let loaded = genai_registry::embedded::load().expect("embedded registry loads");
+        let validator = Validator::new(&loaded.registry);
+        let telemetry = Telemetry {
+            spans,
+            ..Telemetry::default()
+        };
+        let report = validator.validate(&telemetry);
+        store.ingest(telemetry, &report.spans, &report.logs, &report.metrics);
+    }
+
+    #[test]
+    fn lists_newest_first_filter_and_evict_the_oldest() {
+        let mut store = Store::new(Limits {
+            max_traces: 3,
+            ..Limits::default()
+        });
+        for t in 1..=4u128 {
+            let agent = if t % 2 == 0 { "even" } else { "odd" };
+            let mut spans = vec![span(
+                t,
+                1,
+                None,
+                &format!("invoke_agent {agent}"),
+                &[
+                    ("gen_ai.operation.name", "invoke_agent"),
+                    ("gen_ai.agent.name", agent),
+                ],
+            )];
+            if t == 4 {
+                spans.push(span(
+                    t,
+                    2,
+                    Some(1),
+                    "chat",
+                    &[("gen_ai.operation.name", "chat"), ("gen_ai.bogus", "x")],
+                ));
+            }
+            feed(&mut store, spans);
+        }
+        assert_eq!(store.trace_count(), 3, "the oldest trace is evicted");
+        assert_eq!(store.totals.traces_evicted, 1);
+        let all = store.page(&TraceQuery::parse(""));
+        let roots: Vec<&str> = all.rows.iter().map(|r| r.root.as_str()).collect();
+        assert_eq!(
+            roots,
+            ["invoke_agent even", "invoke_agent odd", "invoke_agent even"]
+        );
+        assert_eq!(all.rows[0].llm_calls, 1);
+        assert_eq!(all.facets.agents, ["even", "odd"]);
+        assert_eq!(all.rows[0].mark, "violation", "the unknown gen_ai key");
+        let bad = store.page(&TraceQuery::parse("violations=1"));
+        let violating = all.rows.iter().filter(|r| r.violations > 0).count();
+        assert_eq!(bad.matching, violating);
+        assert!(
+            bad.rows
+                .iter()
+                .all(|r| r.violations > 0 && r.mark == "violation")
+        );
+        let odd = store.page(&TraceQuery::parse("agent=odd"));
+        assert_eq!(odd.matching, 1);
+        let text = store.page(&TraceQuery::parse("q=CHAT"));
+        assert_eq!(text.matching, 1);
+        let paged = store.page(&TraceQuery::parse("per_page=2&page=1"));
+        assert_eq!((paged.rows.len(), paged.matching), (1, 3));
+    }
+}

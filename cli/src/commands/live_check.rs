@@ -106,7 +106,13 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         .enable_all()
         .build()
         .into_diagnostic()?;
-    let outcome = runtime.block_on(serve(&args, config, validator, &page, serve_page.then_some(token.as_str())))?;
+    let outcome = runtime.block_on(serve(
+        &args,
+        config,
+        validator,
+        &page,
+        serve_page.then_some(token.as_str()),
+    ))?;
     let rendered = render(&args, &outcome, &page);
     match &args.output {
         Some(path) => std::fs::write(path, rendered)

@@ -57,6 +57,9 @@ pub fn agent_requests(requests: std::ops::Range<usize>) -> Vec<SpanData> {
 }
 
 fn one_request(tracer: &opentelemetry_sdk::trace::SdkTracer, request: usize) {
+    use std::time::{Duration, SystemTime};
+    let t0 = SystemTime::now();
+    let at = |ms: u64| t0 + Duration::from_millis(ms);
     let root = tracer
         .span_builder(format!("invoke_agent travel_planner{}", suffix(request)))
         .with_kind(SpanKind::Internal)
@@ -65,6 +68,7 @@ fn one_request(tracer: &opentelemetry_sdk::trace::SdkTracer, request: usize) {
             KeyValue::new("gen_ai.provider.name", "openai"),
             KeyValue::new("gen_ai.agent.name", "travel_planner"),
         ])
+        .with_start_time(at(0))
         .start(tracer);
     let cx = opentelemetry::Context::current_with_span(root);
     {
@@ -80,8 +84,9 @@ fn one_request(tracer: &opentelemetry_sdk::trace::SdkTracer, request: usize) {
                 KeyValue::new("gen_ai.usage.output_tokens", 200_i64),
                 KeyValue::new("gen_ai.bogus_setting", "on"),
             ])
+            .with_start_time(at(12))
             .start_with_context(tracer, &cx);
-        opentelemetry::trace::Span::end(&mut chat);
+        opentelemetry::trace::Span::end_with_timestamp(&mut chat, at(840));
         let mut tool = tracer
             .span_builder("execute_tool get_weather")
             .with_kind(SpanKind::Internal)
@@ -90,11 +95,12 @@ fn one_request(tracer: &opentelemetry_sdk::trace::SdkTracer, request: usize) {
                 KeyValue::new("gen_ai.tool.name", "get_weather"),
                 KeyValue::new("app.note", HOSTILE),
             ])
+            .with_start_time(at(860))
             .start_with_context(tracer, &cx);
         opentelemetry::trace::Span::set_status(&mut tool, Status::Ok);
-        opentelemetry::trace::Span::end(&mut tool);
+        opentelemetry::trace::Span::end_with_timestamp(&mut tool, at(1130));
     }
-    cx.span().end();
+    cx.span().end_with_timestamp(at(1175));
 }
 
 fn suffix(request: usize) -> String {
