@@ -459,7 +459,7 @@ mod tests {
     fn span(trace: u128, id: u64, parent: Option<u64>, name: &str, attrs: &[(&str, &str)]) -> Span {
         let mut attributes = Attributes::default();
         for (k, v) in attrs {
-            attributes.push(*k, *v);
+            attributes.push(k.to_string(), v.to_string());
         }
         Span {
             trace_id: TraceId::from(trace),
