@@ -257,7 +257,8 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             for e in self.all(css) {
-                if self.text(&e).contains(text) {
+                // The page may re-render between finding and reading: a stale element is retried.
+                if self.try_text(&e).is_some_and(|t| t.contains(text)) {
                     return e;
                 }
             }
@@ -270,6 +271,14 @@ impl Browser {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// The rendered text of an element, `None` when it is gone (stale).
+    pub fn try_text(&self, element: &str) -> Option<String> {
+        let path = self.s(&format!("/element/{element}/text"));
+        let (status, resp) = http(self.port, "GET", &path, &[], None);
+        let v: Value = serde_json::from_str(&resp).ok()?;
+        (status == 200).then(|| v["value"].as_str().unwrap_or("").to_owned())
     }
 
     /// The rendered text of an element.
