@@ -65,7 +65,7 @@ fn json<T: Serialize>(value: &T) -> Response<PageBody> {
     }
 }
 
-fn header_str<'a>(h: &'a HeaderMap, name: impl header::AsHeaderName) -> Option<&'a str> {
+fn header_str(h: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
