@@ -4,6 +4,7 @@ mod commands;
 mod flags;
 mod insight_args;
 mod output;
+mod page;
 mod registry_args;
 mod report_format;
 

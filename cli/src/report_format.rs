@@ -16,6 +16,9 @@ pub enum ReportFormat {
     Json,
     /// JUnit XML (one test case per item), for CI test reporters.
     Junit,
+    /// One self-contained HTML file (trace trees, findings, registry docs, insights; no
+    /// network access), for CI artifacts.
+    Html,
 }
 
 /// Levels for `--show`.
@@ -104,6 +107,9 @@ pub fn write_report(
             entries.extend(extra);
             genai_validator::report::json::write_entries(report, out, &entries)
         }
+        ReportFormat::Html => Err(std::io::Error::other(
+            "the HTML report is written by the page renderer (genai-live-page), not here",
+        )),
         ReportFormat::Junit => match insights {
             None => report.write_junit(out),
             Some(i) => out.write_all(render::junit_into(&report.to_junit(), i).as_bytes()),

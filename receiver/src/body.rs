@@ -8,11 +8,15 @@ use bytes::Bytes;
 use hyper::HeaderMap;
 use hyper::body::{Body, Frame, SizeHint};
 
+use crate::routes::RouteBody;
+
 /// A complete response body with optional trailers.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct ResponseBody {
     data: Option<Bytes>,
     trailers: Option<HeaderMap>,
+    /// A route's own body (see [`crate::HttpRoutes`]), polled instead of the above.
+    routed: Option<RouteBody>,
 }
 
 impl ResponseBody {
@@ -25,6 +29,14 @@ impl ResponseBody {
         ResponseBody {
             data: (!data.is_empty()).then_some(data),
             trailers: None,
+            routed: None,
+        }
+    }
+
+    pub(crate) fn routed(body: RouteBody) -> Self {
+        ResponseBody {
+            routed: Some(body),
+            ..ResponseBody::default()
         }
     }
 
@@ -32,6 +44,7 @@ impl ResponseBody {
         ResponseBody {
             data: (!data.is_empty()).then_some(data),
             trailers: Some(trailers),
+            routed: None,
         }
     }
 }
@@ -42,9 +55,12 @@ impl Body for ResponseBody {
 
     fn poll_frame(
         self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         let this = self.get_mut();
+        if let Some(routed) = &mut this.routed {
+            return Pin::new(routed).poll_frame(cx);
+        }
         if let Some(data) = this.data.take() {
             return Poll::Ready(Some(Ok(Frame::data(data))));
         }
@@ -52,10 +68,16 @@ impl Body for ResponseBody {
     }
 
     fn is_end_stream(&self) -> bool {
+        if let Some(routed) = &self.routed {
+            return routed.is_end_stream();
+        }
         self.data.is_none() && self.trailers.is_none()
     }
 
     fn size_hint(&self) -> SizeHint {
+        if let Some(routed) = &self.routed {
+            return routed.size_hint();
+        }
         SizeHint::with_exact(self.data.as_ref().map_or(0, |d| d.len() as u64))
     }
 }

@@ -4,6 +4,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use crate::error::ReceiverError;
+use crate::routes::HttpRoutes;
 
 /// Where and how the receiver listens, and the bounds on what it holds.
 ///
@@ -56,6 +57,8 @@ pub struct ReceiverConfig {
     /// How long [`Receiver::shutdown`](crate::Receiver::shutdown) waits for in-flight requests
     /// before closing their connections (default 5 s).
     pub shutdown_grace: Duration,
+    /// Answers the HTTP listener's non-OTLP paths (default none: 404).
+    pub routes: Option<HttpRoutes>,
 }
 
 /// Largest value accepted for [`ReceiverConfig::queue_capacity`].
@@ -81,6 +84,7 @@ impl Default for ReceiverConfig {
             warn_in_response: false,
             reply_timeout: Duration::from_secs(2),
             shutdown_grace: Duration::from_secs(5),
+            routes: None,
         }
     }
 }

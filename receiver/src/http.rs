@@ -93,6 +93,9 @@ pub(crate) async fn handle(
         return text(StatusCode::OK, "stopping\n");
     }
     let Some(signal) = signal_of(path) else {
+        if let Some(routes) = &listener.shared.routes {
+            return routes.answer(&req).map(ResponseBody::routed);
+        }
         return text(
             StatusCode::NOT_FOUND,
             "not found: OTLP/HTTP endpoints are POST /v1/traces, /v1/logs, /v1/metrics\n",

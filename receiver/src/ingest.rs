@@ -47,6 +47,8 @@ pub(crate) struct Shared {
     pub(crate) reply_timeout: Duration,
     /// Set by `POST /stop`.
     pub(crate) stop: tokio::sync::watch::Sender<bool>,
+    /// Non-OTLP paths of the HTTP listener.
+    pub(crate) routes: Option<crate::routes::HttpRoutes>,
 }
 
 /// State of one listener: the shared state, its address and its stream names.

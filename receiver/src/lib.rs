@@ -44,6 +44,7 @@ mod error;
 mod grpc;
 mod http;
 mod ingest;
+mod routes;
 mod server;
 mod stats;
 
@@ -51,6 +52,7 @@ pub use access::random_token;
 pub use batch::{Batch, Batches, CountingSink, Sink, Transport};
 pub use config::{MAX_BYTES, MAX_QUEUE_CAPACITY, ReceiverConfig};
 pub use error::ReceiverError;
+pub use routes::{HttpRoutes, RouteBody};
 pub use server::Receiver;
 pub use stats::{Stats, StatsSnapshot};
 

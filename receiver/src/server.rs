@@ -96,6 +96,7 @@ impl Receiver {
             warn_in_response: config.warn_in_response,
             reply_timeout: config.reply_timeout,
             stop: stop_tx,
+            routes: config.routes.clone(),
         });
         let connections = Arc::new(Semaphore::new(config.max_connections));
         let (shutdown_tx, _) = watch::channel(false);

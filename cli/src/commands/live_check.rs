@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use genai_live_page::LivePage;
 use genai_otlp_receiver::{Receiver, ReceiverConfig, Stats, StatsSnapshot};
 use genai_validator::insights::{InsightOptions, Insights};
 use genai_validator::session::{Limits, Snapshot};
@@ -105,6 +106,9 @@ pub struct Args {
     report: ReportArgs,
     #[command(flatten)]
     insights: InsightArgs,
+    /// Do not serve the web page on the HTTP port (`/`, `/api/...`, `/events`).
+    #[arg(long)]
+    no_page: bool,
 }
 
 /// Runs the command: exit 0 when no violation was found, 1 when one was, 2 on errors.
@@ -120,7 +124,10 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     let thresholds = args.report.apply_config(&mut options)?;
     let insight_options = args.insights.options(thresholds)?;
     let validator = Validator::with_options(&loaded.registry, options);
+    let (page, token) = crate::page::live_page(&loaded.registry, args.bind);
+    let serve_page = !args.no_page && !args.no_http;
     let config = ReceiverConfig {
+        routes: serve_page.then(|| page.routes()),
         bind: args.bind,
         http_port: (!args.no_http).then_some(args.http_port),
         grpc_port: (!args.no_grpc).then_some(args.grpc_port),
@@ -155,7 +162,14 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         .enable_all()
         .build()
         .into_diagnostic()?;
-    let outcome = runtime.block_on(serve(&args, config, validator, insight_options))?;
+    let outcome = runtime.block_on(serve(
+        &args,
+        config,
+        validator,
+        insight_options,
+        &page,
+        serve_page.then_some(token.as_str()),
+    ))?;
     let text = args.report.text_options();
     emit(args.output.as_deref(), |out| match args.format {
         Format::Text => {
@@ -188,6 +202,7 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
             Some(&outcome.insights),
             None,
         ),
+        Format::Html => out.write_all(page.report_html("semconv live-check report").as_bytes()),
     })?;
     eprintln!("{}", summary_line(&outcome));
     Ok(
@@ -215,6 +230,8 @@ async fn serve(
     config: ReceiverConfig,
     validator: Validator,
     insight_options: InsightOptions,
+    page: &Arc<LivePage>,
+    page_token: Option<&str>,
 ) -> miette::Result<Outcome> {
     let (receiver, mut batches) = Receiver::start(config).await.into_diagnostic()?;
     let mut listening = Vec::new();
@@ -229,6 +246,11 @@ async fn serve(
         listening.join(", "),
         args.registry.describe()
     );
+    if let (Some(a), Some(token)) = (receiver.http_addr(), page_token) {
+        eprintln!(
+            "semconv live-check: page http://{a}/ (run token for scripts: {token}; --no-page turns it off)"
+        );
+    }
 
     let view = Arc::new(Mutex::new(ViewState::default()));
     let limits = Limits {
@@ -241,6 +263,7 @@ async fn serve(
     };
     let consumer = {
         let view = view.clone();
+        let page = (page_token.is_some() || args.format == Format::Html).then(|| page.clone());
         std::thread::Builder::new()
             .name("live-check-validate".into())
             .spawn(move || {
@@ -248,6 +271,10 @@ async fn serve(
                 let insights = Collector::attach(&mut session, insight_options);
                 let mut published: Option<Instant> = None;
                 while let Some(mut batch) = batches.blocking_recv() {
+                    let listed = {
+                        let r = session.report();
+                        [r.spans.len(), r.logs.len(), r.metrics.len()]
+                    };
                     let before = batch.wants_answer().then(|| {
                         (
                             session.report().counts(),
@@ -257,6 +284,15 @@ async fn serve(
                     insights.push(&mut session, &batch.telemetry);
                     if let Some((counts, violations)) = before {
                         batch.answer(violation_summary(&counts, violations, session.report()));
+                    }
+                    if let Some(page) = &page {
+                        let r = session.report();
+                        page.ingest(
+                            std::mem::take(&mut batch.telemetry),
+                            r.spans.get(listed[0]..).unwrap_or(&[]),
+                            r.logs.get(listed[1]..).unwrap_or(&[]),
+                            r.metrics.get(listed[2]..).unwrap_or(&[]),
+                        );
                     }
                     drop(batch);
                     if published.is_none_or(|p| p.elapsed() >= PUBLISH_EVERY) {
@@ -284,6 +320,8 @@ async fn serve(
 
     let stop_reason = wait_for_stop(&receiver, args.duration, args.idle_timeout).await;
     let stats_handle = receiver.stats().clone();
+    // Event streams end first, so the listener need not wait for them.
+    page.close();
     receiver.shutdown().await;
     if let Some(live) = live {
         live.abort();

@@ -40,6 +40,9 @@ pub struct Args {
     max_findings_per_item: usize,
     #[command(flatten)]
     insights: InsightArgs,
+    /// Write the report to this file (default: stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// Runs the command: exit 0 without violations, 1 with violations, 2 when some input could
@@ -67,10 +70,16 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     let mut session = Session::with_limits(&validator, limits);
     let insights = Collector::attach(&mut session, insight_options);
     let mut failed = false;
+    // The HTML report shows the telemetry itself, so it keeps what it validated (as the
+    // report's own lists are bounded, so is the page's store).
+    let mut kept = genai_validator::Telemetry::new();
     for path in &args.files {
         match load_file(path) {
-            Ok((t, errs)) => {
+            Ok((mut t, errs)) => {
                 insights.push(&mut session, &t);
+                if args.format == Format::Html {
+                    kept.append(&mut t);
+                }
                 // Freed here, file by file: only the report outlives the input.
                 drop(t);
                 for e in errs {
@@ -89,8 +98,13 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     let report = session.finish();
     let insights = insights.finish();
     let text = args.report.text_options();
-    emit(None, |out| {
-        write_report(&report, args.format, &text, out, Some(&insights), None)
+    emit(args.output.as_deref(), |out| match args.format {
+        Format::Html => {
+            let page = crate::page::report_page(&loaded.registry);
+            page.ingest(kept, &report.spans, &report.logs, &report.metrics);
+            out.write_all(page.report_html("semconv validate report").as_bytes())
+        }
+        _ => write_report(&report, args.format, &text, out, Some(&insights), None),
     })?;
     let code = if failed {
         ExitCode::from(2)
