@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use common::{TRACES_GRPC, frame};
-use genai_otlp_receiver::{CountingSink, Receiver, ReceiverConfig, Sink as _};
+use genai_otlp_receiver::{CountingSink, Receiver, ReceiverConfig};
 use http_body_util::{BodyExt, Full};
 use hyper::{Request, StatusCode};
 use hyper_util::rt::{TokioExecutor, TokioIo};

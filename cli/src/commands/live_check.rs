@@ -124,7 +124,11 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     let thresholds = args.report.apply_config(&mut options)?;
     let insight_options = args.insights.options(thresholds)?;
     let validator = Validator::with_options(&loaded.registry, options);
-    let (page, token) = crate::page::live_page(&loaded.registry, args.bind);
+    let token = match &args.token {
+        Some(t) => t.clone(),
+        None => genai_otlp_receiver::random_token().into_diagnostic()?,
+    };
+    let page = crate::page::live_page(&loaded.registry, args.bind, &token);
     let serve_page = !args.no_page && !args.no_http;
     let config = ReceiverConfig {
         routes: serve_page.then(|| page.routes()),
@@ -137,15 +141,11 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         queue_capacity: args.queue_capacity,
         max_connections: args.max_connections,
         body_timeout: args.body_timeout,
-        token: Some(match &args.token {
-            Some(t) => t.clone(),
-            None => genai_otlp_receiver::random_token().into_diagnostic()?,
-        }),
+        token: Some(token.clone()),
         warn_in_response: args.warn_in_response,
         ..ReceiverConfig::default()
     };
     config.validate().map_err(|e| miette::miette!("{e}"))?;
-    let token = config.token.as_deref().unwrap_or_default();
     if !args.bind.is_loopback() {
         eprintln!(
             "semconv live-check: WARNING: listening on {}, reachable from other machines: every \
