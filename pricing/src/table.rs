@@ -38,10 +38,9 @@ impl Price {
             Price::Flat(p) => *p,
             Price::Tiered { base, tiers } => tiers
                 .iter()
-                .filter(|t| input_tokens >= t.start)
-                .map(|t| t.price)
-                .last()
-                .unwrap_or(*base),
+                .rev()
+                .find(|t| input_tokens >= t.start)
+                .map_or(*base, |t| t.price),
         }
     }
 }

@@ -17,7 +17,7 @@ use genai_validator::{Telemetry, Validator};
 /// chat span (15 attributes, with usage) and a tool call.
 fn span(i: u64) -> Span {
     let s = |v: &str| Value::from(v);
-    let first = i % 8 == 0;
+    let first = i.is_multiple_of(8);
     let attrs: Vec<(&'static str, Value)> = if first {
         vec![
             ("gen_ai.operation.name", s("invoke_agent")),

@@ -544,10 +544,10 @@ fn independent_sums(path: &str) -> (u64, u64, u64) {
         };
         collect(&doc, &mut spans);
     }
-    if spans.is_empty() {
-        if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) {
-            collect(&doc, &mut spans);
-        }
+    if spans.is_empty()
+        && let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text)
+    {
+        collect(&doc, &mut spans);
     }
     let attr = |s: &serde_json::Value, k: &str| -> Option<u64> {
         s["attributes"]

@@ -32,7 +32,7 @@ fn span(i: u64) -> Span {
             ("gen_ai.operation.name", s("invoke_agent".into())),
             ("gen_ai.agent.name", s(format!("agent-{}", trace % 50))),
         ]
-    } else if i % 2 == 0 {
+    } else if i.is_multiple_of(2) {
         vec![
             ("gen_ai.operation.name", s("chat".into())),
             ("gen_ai.provider.name", s("openai".into())),

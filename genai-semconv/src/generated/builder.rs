@@ -4600,7 +4600,11 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// The required attributes.
     ///
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(operation_name: impl IntoAttributeValue<super::enums::OperationName>) -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -4701,7 +4705,11 @@ impl GenAiClientOperationTimePerOutputChunkMetricAttributes {
     ///
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
@@ -4789,7 +4797,11 @@ impl GenAiClientOperationTimeToFirstChunkMetricAttributes {
     ///
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
@@ -4871,7 +4883,11 @@ impl GenAiClientTokenUsageMetricAttributes {
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     /// - `token_type`: `gen_ai.token.type` (Which kind of tokens a measurement counts.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
@@ -4953,7 +4969,11 @@ impl GenAiExecuteToolDurationMetricAttributes {
     /// The required attributes.
     ///
     /// - `tool_name`: `gen_ai.tool.name` (Name of the tool the agent uses.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(tool_name: impl IntoAttributeValue<String>) -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -5013,7 +5033,11 @@ impl GenAiInvokeAgentDurationMetric {
 pub struct GenAiInvokeAgentDurationMetricAttributes(Vec<KeyValue>);
 impl GenAiInvokeAgentDurationMetricAttributes {
     /// The required attributes.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -5075,7 +5099,11 @@ impl GenAiInvokeAgentInferenceCallsMetric {
 pub struct GenAiInvokeAgentInferenceCallsMetricAttributes(Vec<KeyValue>);
 impl GenAiInvokeAgentInferenceCallsMetricAttributes {
     /// The required attributes.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -5119,7 +5147,11 @@ impl GenAiInvokeAgentToolCallsMetric {
 pub struct GenAiInvokeAgentToolCallsMetricAttributes(Vec<KeyValue>);
 impl GenAiInvokeAgentToolCallsMetricAttributes {
     /// The required attributes.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -5166,7 +5198,11 @@ impl GenAiServerRequestDurationMetricAttributes {
     ///
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
@@ -5256,7 +5292,11 @@ impl GenAiServerTimePerOutputTokenMetricAttributes {
     ///
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
@@ -5338,7 +5378,11 @@ impl GenAiServerTimeToFirstTokenMetricAttributes {
     ///
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
@@ -5416,7 +5460,11 @@ impl GenAiWorkflowDurationMetric {
 pub struct GenAiWorkflowDurationMetricAttributes(Vec<KeyValue>);
 impl GenAiWorkflowDurationMetricAttributes {
     /// The required attributes.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -5469,7 +5517,11 @@ impl McpClientOperationDurationMetricAttributes {
     /// The required attributes.
     ///
     /// - `mcp_method_name`: `mcp.method.name` (MCP method of the request or notification.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(mcp_method_name: impl IntoAttributeValue<super::enums::McpMethodName>) -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -5628,7 +5680,11 @@ impl McpClientSessionDurationMetric {
 pub struct McpClientSessionDurationMetricAttributes(Vec<KeyValue>);
 impl McpClientSessionDurationMetricAttributes {
     /// The required attributes.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -5733,7 +5789,11 @@ impl McpServerOperationDurationMetricAttributes {
     /// The required attributes.
     ///
     /// - `mcp_method_name`: `mcp.method.name` (MCP method of the request or notification.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(mcp_method_name: impl IntoAttributeValue<super::enums::McpMethodName>) -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -5876,7 +5936,11 @@ impl McpServerSessionDurationMetric {
 pub struct McpServerSessionDurationMetricAttributes(Vec<KeyValue>);
 impl McpServerSessionDurationMetricAttributes {
     /// The required attributes.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -5966,7 +6030,11 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// The required attributes.
     ///
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(operation_name: impl IntoAttributeValue<super::enums::OperationName>) -> Self {
         #[allow(unused_mut)]
         let mut v = Vec::new();
@@ -6080,7 +6148,11 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     /// - `token_type`: `gen_ai.token.type` (Which kind of tokens a measurement counts.)
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[allow(
+        clippy::new_without_default,
+        clippy::too_many_arguments,
+        clippy::vec_init_then_push
+    )]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,

@@ -41,12 +41,12 @@ fn cut(s: &str) -> String {
 }
 
 /// The roll-up row for `key`, or `(other)` when `max` rows exist already.
-fn row<'m, K: Ord + Clone>(
-    map: &'m mut BTreeMap<K, Rollup>,
+fn row<K: Ord + Clone>(
+    map: &mut BTreeMap<K, Rollup>,
     key: K,
     other: impl FnOnce() -> K,
     max: usize,
-) -> &'m mut Rollup {
+) -> &mut Rollup {
     if map.contains_key(&key) || map.len() < max {
         map.entry(key).or_default()
     } else {
@@ -187,8 +187,8 @@ impl InsightsBuilder {
             .collect();
         // A span's usage counts only when no span below it carries usage.
         let mut usage_below = vec![false; n];
-        for i in 0..n {
-            if facts[i].has_usage {
+        for (i, f) in facts.iter().enumerate() {
+            if f.has_usage {
                 for a in ancestors(i) {
                     if std::mem::replace(&mut usage_below[a], true) {
                         break;
