@@ -113,6 +113,18 @@ pub fn finding_line(f: &InsightFinding) -> String {
     s
 }
 
+/// The cells an agent row and a service row share: name, calls, errors, LLM calls, tokens, cost.
+fn calls_row(name: &str, r: &Rollup) -> Vec<String> {
+    vec![
+        clean(name),
+        r.calls.to_string(),
+        r.errors.to_string(),
+        r.llm_calls.to_string(),
+        r.usage.total().to_string(),
+        cost_cell(r),
+    ]
+}
+
 /// The insights as text: summary lines, then tables per request, agent, tool, model and
 /// service, errors, metric checks and findings.
 pub fn text(i: &Insights) -> String {
@@ -220,16 +232,9 @@ pub fn text(i: &Insights) -> String {
         .agents
         .iter()
         .map(|(k, r)| {
-            vec![
-                clean(k),
-                r.calls.to_string(),
-                r.errors.to_string(),
-                r.llm_calls.to_string(),
-                r.usage.total().to_string(),
-                cost_cell(r),
-                secs(r.duration.p50()),
-                secs(r.duration.p95()),
-            ]
+            let mut row = calls_row(k, r);
+            row.extend([secs(r.duration.p50()), secs(r.duration.p95())]);
+            row
         })
         .collect();
     table(
@@ -304,20 +309,7 @@ pub fn text(i: &Insights) -> String {
         ],
         &models,
     );
-    let services: Vec<Vec<String>> = i
-        .services
-        .iter()
-        .map(|(k, r)| {
-            vec![
-                clean(k),
-                r.calls.to_string(),
-                r.errors.to_string(),
-                r.llm_calls.to_string(),
-                r.usage.total().to_string(),
-                cost_cell(r),
-            ]
-        })
-        .collect();
+    let services: Vec<Vec<String>> = i.services.iter().map(|(k, r)| calls_row(k, r)).collect();
     table(
         &mut out,
         "services",
