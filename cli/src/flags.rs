@@ -85,6 +85,11 @@ pub fn limit(text: &str) -> Result<usize, String> {
     count(text, genai_otlp_receiver::MAX_BYTES)
 }
 
+/// A number of validation threads (1 to 256).
+pub fn workers(text: &str) -> Result<usize, String> {
+    count(text, 256)
+}
+
 /// An access token: at least 16 printable ASCII characters, no spaces.
 pub fn token(text: &str) -> Result<String, String> {
     if text.len() < 16 || !text.bytes().all(|b| b.is_ascii_graphic()) {

@@ -113,19 +113,30 @@ impl InsightArgs {
 pub struct Collector(Arc<std::sync::Mutex<InsightsBuilder>>);
 
 impl Collector {
-    /// A collector with `options`, attached to `session` as its trace sink.
-    pub fn attach(session: &mut Session<'_>, options: InsightOptions) -> Self {
-        let collector = Collector(Arc::new(std::sync::Mutex::new(InsightsBuilder::new(
+    /// A collector with `options`, attached to no session yet.
+    pub fn new(options: InsightOptions) -> Self {
+        Collector(Arc::new(std::sync::Mutex::new(InsightsBuilder::new(
             options,
-        ))));
-        let sink = collector.clone();
+        ))))
+    }
+
+    /// A collector with `options`, attached to `session` as its trace sink.
+    pub fn attach_new(session: &mut Session<'_>, options: InsightOptions) -> Self {
+        let collector = Collector::new(options);
+        collector.attach(session);
+        collector
+    }
+
+    /// Makes this collector `session`'s trace sink (several sessions may share one, e.g. the
+    /// shards of `live-check`).
+    pub fn attach(&self, session: &mut Session<'_>) {
+        let sink = self.clone();
         session.set_sink(move |trace: &CompletedTrace<'_>| {
             let spans: Vec<&Span> = trace.spans.iter().collect();
             if let Ok(mut b) = sink.0.lock() {
                 b.add_trace(&spans);
             }
         });
-        collector
     }
 
     /// Validates `telemetry` in `session` and adds its metrics to the insights.

@@ -31,6 +31,9 @@ use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use prost::Message;
 use tokio::net::TcpStream;
 
+/// Distinct request bodies each client cycles through.
+const BODIES_PER_CLIENT: usize = 64;
+
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -124,27 +127,17 @@ fn request(n: usize, seed: u64) -> Vec<u8> {
 }
 
 /// One validation worker of the load test's consumer.
+/// One validation thread, as in `semconv live-check`: a session (complete counts, bounded
+/// listing, traces assembled in its window) over the traces that fall to it.
 struct Worker<'a> {
-    validator: &'a genai_validator::Validator,
-    report: genai_validator::Report,
-    validate: bool,
+    session: Option<genai_validator::Session<'a>>,
     sink: CountingSink,
-    findings: u64,
 }
 
 impl genai_otlp_receiver::Sink for Worker<'_> {
     fn consume(&mut self, batch: genai_otlp_receiver::Batch) {
-        if self.validate {
-            self.validator
-                .validate_into(&batch.telemetry, &mut self.report);
-            self.findings += self
-                .report
-                .spans
-                .iter()
-                .map(|i| i.findings.len() as u64)
-                .sum::<u64>();
-            // Counts stay in the report; the item list is dropped (bounded memory).
-            self.report.spans.clear();
+        if let Some(session) = &mut self.session {
+            session.push(&batch.telemetry);
         }
         self.sink.consume(batch);
     }
@@ -166,7 +159,7 @@ fn proc_status(field: &str) -> u64 {
 async fn client(
     addr: std::net::SocketAddr,
     grpc: bool,
-    body: Bytes,
+    bodies: Vec<Bytes>,
     requests: usize,
 ) -> (Vec<Duration>, u64) {
     let stream = TcpStream::connect(addr).await.expect("connect");
@@ -179,13 +172,16 @@ async fn client(
                 .await
                 .expect("h2 handshake");
         tokio::spawn(conn);
-        let framed = Bytes::from(frame(false, &body));
+        let framed: Vec<Bytes> = bodies
+            .iter()
+            .map(|b| Bytes::from(frame(false, b)))
+            .collect();
         let mut done = 0;
         while done < requests {
             let req = Request::post(format!("http://{addr}{TRACES_GRPC}"))
                 .header("content-type", "application/grpc")
                 .header("te", "trailers")
-                .body(Full::new(framed.clone()))
+                .body(Full::new(framed[done % framed.len()].clone()))
                 .expect("request");
             let t = Instant::now();
             let res = send.send_request(req).await.expect("response");
@@ -217,7 +213,7 @@ async fn client(
             let req = Request::post("/v1/traces")
                 .header("host", addr.to_string())
                 .header("content-type", "application/x-protobuf")
-                .body(Full::new(body.clone()))
+                .body(Full::new(bodies[done % bodies.len()].clone()))
                 .expect("request");
             let t = Instant::now();
             let res = send.send_request(req).await.expect("response");
@@ -265,24 +261,28 @@ fn loopback_load() {
         let consumer = std::thread::spawn(move || {
             let loaded = genai_registry::embedded::load().expect("embedded registry");
             let validator = genai_validator::Validator::new(&loaded.registry);
+            let limits = genai_validator::Limits::default().shard(workers);
             let sinks: Vec<Worker> = (0..workers)
                 .map(|_| Worker {
-                    validator: &validator,
-                    report: validator.report(),
-                    validate,
+                    session: validate
+                        .then(|| genai_validator::Session::with_limits(&validator, limits)),
                     sink: CountingSink::default(),
-                    findings: 0,
                 })
                 .collect();
             let done = batches.blocking_drain_sharded(sinks);
             let mut sink = CountingSink::default();
-            let mut findings = 0;
+            let (mut validated, mut findings) = (0u64, 0u64);
             for w in done {
                 sink.batches += w.sink.batches;
                 sink.spans += w.sink.spans;
-                findings += w.findings;
+                if let Some(session) = w.session {
+                    let report = session.finish();
+                    validated += report.validated().spans as u64;
+                    let l = report.level_counts();
+                    findings += (l.violation + l.improvement + l.information) as u64;
+                }
             }
-            (sink, findings)
+            (sink, validated, findings)
         });
         let sampling = Arc::new(AtomicBool::new(true));
         let sampler = {
@@ -302,8 +302,12 @@ fn loopback_load() {
         for c in 0..clients {
             let grpc = c % 2 == 1;
             let addr = if grpc { receiver.grpc_addr() } else { receiver.http_addr() }.expect("addr");
-            let body = Bytes::from(request(batch, c as u64 + 1));
-            tasks.push(tokio::spawn(client(addr, grpc, body, requests_per_client)));
+            // Distinct bodies (their own trace ids), cycled: traces open, complete and are
+            // evicted in the session windows as in a real stream.
+            let bodies: Vec<Bytes> = (0..BODIES_PER_CLIENT)
+                .map(|k| Bytes::from(request(batch, (c * BODIES_PER_CLIENT + k) as u64 + 1)))
+                .collect();
+            tasks.push(tokio::spawn(client(addr, grpc, bodies, requests_per_client)));
         }
         let mut latencies = Vec::new();
         let mut retries = 0;
@@ -315,7 +319,7 @@ fn loopback_load() {
         let exported = start.elapsed();
         let counters = receiver.stats().clone();
         let stats = receiver.shutdown().await;
-        let (sink, findings) = tokio::task::spawn_blocking(move || consumer.join().expect("consumer"))
+        let (sink, validated, findings) = tokio::task::spawn_blocking(move || consumer.join().expect("consumer"))
             .await
             .expect("join");
         let elapsed = start.elapsed();
@@ -354,6 +358,9 @@ fn loopback_load() {
         );
         assert_eq!(stats.spans_accepted, sent, "accepted = sent");
         assert_eq!(sink.spans, sent, "delivered = sent");
+        if validate {
+            assert_eq!(validated, sent, "validated = sent");
+        }
         assert!(counters.snapshot().all_delivered());
     });
 }

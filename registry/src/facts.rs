@@ -1,7 +1,7 @@
 //! Facts derived from the definitions, read once here so that no other crate reads registry
 //! prose: the operation names a span definition claims, the kinds it may have, its name
 //! template, the attribute it is recognized by, the provider a refinement is for, and when a
-//! conditionally required attribute is required.
+//! conditionally required attribute is required (or a recommended one applies).
 //!
 //! They are computed by [`ResolvedRegistry::new`] and stored on the model:
 //! [`SpanSignal::facts`](crate::SpanSignal::facts), [`Group::provider`],
@@ -88,7 +88,11 @@ pub enum NamePart {
     Placeholder(String),
 }
 
-/// When a conditionally required attribute is required, as far as telemetry data can tell.
+/// When a conditionally required attribute is required (or a recommended one with a condition
+/// applies), as far as telemetry data can tell.
+///
+/// [`Condition::Streaming`] is decided from the definition itself: a request is streaming when
+/// any attribute the definition conditions on streaming is present (a boolean one, true).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Condition {
     /// When the operation failed (the span status is an error).
@@ -408,10 +412,13 @@ impl Ctx {
 
     /// Decides the condition texts data can answer.
     fn condition(&self, a: &GroupAttribute) -> Option<Condition> {
-        let RequirementLevel::ConditionallyRequired(text) = &a.requirement_level else {
-            return None;
-        };
-        Some(self.condition_of(&a.key, text))
+        match &a.requirement_level {
+            RequirementLevel::ConditionallyRequired(text) => Some(self.condition_of(&a.key, text)),
+            RequirementLevel::Recommended(Some(text)) if !text.trim().is_empty() => {
+                Some(self.condition_of(&a.key, text))
+            }
+            _ => None,
+        }
     }
 
     fn condition_of(&self, key: &str, text: &str) -> Condition {

@@ -281,4 +281,26 @@ fn requirement_conditions() {
         Some(Condition::WhenPresent("server.address".into()))
     );
     assert_eq!(cond("gen_ai.request.stream"), Some(Condition::Streaming));
+    // A recommended attribute's condition is derived too; a bare `recommended` has none.
+    assert_eq!(
+        cond("gen_ai.response.time_to_first_chunk"),
+        Some(Condition::Streaming)
+    );
+    assert_eq!(
+        cond("gen_ai.request.reasoning.level"),
+        Some(Condition::Prose)
+    );
+    assert_eq!(cond("gen_ai.request.frequency_penalty"), None);
+    // Upstream genai-dev words both differently and means the same.
+    if let Some(all) = snapshots()
+        && let Some((_, dev)) = all.iter().find(|(s, _)| *s == "genai-dev")
+    {
+        let chat = dev.group("span.gen_ai.inference.client").expect("chat");
+        let cond = |key: &str| chat.attribute(key).and_then(|a| a.condition.clone());
+        assert_eq!(cond("gen_ai.request.stream"), Some(Condition::Streaming));
+        assert_eq!(
+            cond("gen_ai.response.time_to_first_chunk"),
+            Some(Condition::Streaming)
+        );
+    }
 }

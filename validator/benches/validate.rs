@@ -9,7 +9,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use genai_validator::telemetry::{
     Attributes, Origin, Span, SpanId, SpanKind, Status, TraceId, Value,
 };
-use genai_validator::{Telemetry, Validator, decode_traces_json};
+use genai_validator::{Session, Telemetry, Validator, decode_traces_json};
 
 fn chat(i: u64) -> Span {
     let s = |v: &str| Value::from(v);
@@ -94,6 +94,22 @@ fn bench(c: &mut Criterion) {
     g.bench_function("in_memory_spans_15_attrs", |b| {
         b.iter(|| black_box(validator.validate(black_box(&telemetry))))
     });
+    // The streaming engine as `validate` and `live-check` run it: complete counts, bounded
+    // listing, traces assembled in the window (fresh trace ids every round, so traces are
+    // opened, completed and evicted as in a stream).
+    let mut session = Session::new(&validator);
+    let mut stream = telemetry.clone();
+    let mut round = 0u64;
+    g.bench_function("session_spans_15_attrs", |b| {
+        b.iter(|| {
+            round += 1;
+            for (i, span) in stream.spans.iter_mut().enumerate() {
+                span.trace_id = TraceId::from(u128::from(round) << 64 | (i as u128 / 8));
+            }
+            session.push(black_box(&stream));
+        })
+    });
+    drop(session);
     let json = otlp_json(1000);
     g.throughput(Throughput::Bytes(json.len() as u64));
     g.bench_function("otlp_json_parse_and_validate", |b| {

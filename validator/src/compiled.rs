@@ -194,15 +194,20 @@ pub(crate) struct AttrInfo {
     pub expected: Arc<str>,
 }
 
-/// When a conditionally required attribute is required, as far as the data tells.
+/// When a conditionally required attribute is required (or a recommended one applies), as
+/// far as the data tells: [`genai_registry::Condition`] with attribute ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Condition {
-    /// Prose the validator cannot decide.
+    /// No condition, or prose the validator cannot decide.
     Undecidable,
     /// When the operation fails (the span status is ERROR).
     WhenError,
     /// When another attribute is present.
     WhenPresent(AttrId),
+    /// When another attribute has this value (compared as text).
+    WhenValue(AttrId, &'static str),
+    /// For streaming requests (see [`DefInfo::streaming`]).
+    Streaming,
 }
 
 /// Requirement level, reduced.
@@ -210,7 +215,7 @@ pub(crate) enum Condition {
 pub(crate) enum Req {
     Required,
     Conditional(Condition),
-    Recommended,
+    Recommended(Condition),
     OptIn,
 }
 
@@ -253,6 +258,9 @@ pub(crate) struct DefInfo {
     pub buckets: Option<Vec<f64>>,
     /// Required fields of an event body.
     pub body_fields: Vec<Box<str>>,
+    /// The attributes this definition conditions on streaming: any of them present (a boolean
+    /// one, true) makes the request a streaming one.
+    pub streaming: Vec<AttrId>,
 }
 
 impl DefInfo {
@@ -375,7 +383,7 @@ impl Compiled {
             .iter()
             .filter_map(|ga| {
                 let attr = *self.keys.get(ga.key.as_str())?;
-                let req = self.req(ga);
+                let req = self.req(ga, i);
                 let missing = i.intern(&missing_message(&ga.key, &ga.requirement_level, &g.id));
                 Some(DefAttr {
                     attr,
@@ -397,9 +405,20 @@ impl Compiled {
             ),
             None => (Vec::new(), Arc::from("")),
         };
+        let streaming = attrs
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a.req,
+                    Req::Conditional(Condition::Streaming) | Req::Recommended(Condition::Streaming)
+                )
+            })
+            .map(|a| a.attr)
+            .collect();
         DefInfo {
             id: i.intern(&g.id),
             kinds,
+            streaming,
             attrs,
             opt_in,
             names,
@@ -419,22 +438,27 @@ impl Compiled {
         }
     }
 
-    fn req(&self, ga: &genai_registry::GroupAttribute) -> Req {
-        match &ga.requirement_level {
-            RequirementLevel::Required => Req::Required,
-            RequirementLevel::Recommended(_) => Req::Recommended,
-            RequirementLevel::OptIn(_) => Req::OptIn,
-            RequirementLevel::ConditionallyRequired(_) => {
-                Req::Conditional(match &ga.condition {
-                    Some(genai_registry::Condition::OnError) => Condition::WhenError,
-                    Some(genai_registry::Condition::WhenPresent(k)) => match self.keys.get(k) {
-                        Some(id) => Condition::WhenPresent(*id),
-                        None => Condition::Undecidable,
-                    },
-                    // Value and streaming conditions are not decided by the rules yet.
-                    _ => Condition::Undecidable,
+    fn req(&self, ga: &genai_registry::GroupAttribute, i: &mut Interner) -> Req {
+        use genai_registry::Condition as C;
+        let condition = match &ga.condition {
+            Some(C::OnError) => Condition::WhenError,
+            Some(C::WhenPresent(k)) => self
+                .keys
+                .get(k)
+                .map_or(Condition::Undecidable, |id| Condition::WhenPresent(*id)),
+            Some(C::WhenValue { key, value }) => {
+                self.keys.get(key).map_or(Condition::Undecidable, |id| {
+                    Condition::WhenValue(*id, i.intern(value))
                 })
             }
+            Some(C::Streaming) => Condition::Streaming,
+            Some(C::Prose) | None => Condition::Undecidable,
+        };
+        match &ga.requirement_level {
+            RequirementLevel::Required => Req::Required,
+            RequirementLevel::Recommended(_) => Req::Recommended(condition),
+            RequirementLevel::OptIn(_) => Req::OptIn,
+            RequirementLevel::ConditionallyRequired(_) => Req::Conditional(condition),
         }
     }
 

@@ -145,6 +145,61 @@ impl std::str::FromStr for FindingId {
     }
 }
 
+/// A set of [`FindingId`]s (one bit each), iterated in id order.
+///
+/// ```
+/// use genai_validator::{FindingId, FindingIds};
+/// let mut ids = FindingIds::default();
+/// ids.insert(FindingId::SpanNameMismatch);
+/// ids.insert(FindingId::SpanNameMismatch);
+/// assert_eq!(ids.iter().collect::<Vec<_>>(), [FindingId::SpanNameMismatch]);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FindingIds(u64);
+
+// Every id has its bit.
+const _: () = assert!(FindingId::ALL.len() <= 64);
+
+impl FindingIds {
+    /// Adds `id`.
+    pub fn insert(&mut self, id: FindingId) {
+        self.0 |= 1 << id as u32;
+    }
+
+    /// Whether `id` is in the set.
+    pub fn contains(&self, id: FindingId) -> bool {
+        self.0 & (1 << id as u32) != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// How many ids the set holds.
+    pub fn len(&self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// The ids, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = FindingId> + '_ {
+        FindingId::ALL
+            .iter()
+            .copied()
+            .filter(|id| self.contains(*id))
+    }
+}
+
+impl FromIterator<FindingId> for FindingIds {
+    fn from_iter<I: IntoIterator<Item = FindingId>>(iter: I) -> Self {
+        let mut set = FindingIds::default();
+        for id in iter {
+            set.insert(id);
+        }
+        set
+    }
+}
+
 /// A string that names no [`FindingId`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown finding id `{0}`")]

@@ -36,7 +36,7 @@ mod validator;
 
 pub use assert::{AsTelemetry, Conformance, assert_conforms, embedded_registry};
 pub use config::{Config, ConfigError};
-pub use finding::{Finding, FindingId, Level, UnknownFindingId, UnknownLevel};
+pub use finding::{Finding, FindingId, FindingIds, Level, UnknownFindingId, UnknownLevel};
 pub use input::{InputError, InputErrorKind, LoadOptions, load_file, load_file_with};
 pub use insights::{InsightOptions, Insights, InsightsBuilder, Thresholds};
 pub use options::{FindingPolicy, Options, Override};

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
 
-use crate::finding::{Finding, FindingId, Level};
+use crate::finding::{Finding, FindingId, FindingIds, Level};
 use crate::report::{ItemCounts, LevelCounts, Report, ReportLimits};
 use crate::telemetry::{LogRecord, Metric, Span, SpanId, SpanKind, Telemetry, TraceId};
 use crate::text::{Text, clip};
@@ -43,6 +43,30 @@ pub struct Limits {
     pub trace_idle: Duration,
     /// Completed traces kept for [`Session::snapshot`].
     pub recent_traces: usize,
+}
+
+impl Limits {
+    /// The limits of one of `shards` sessions whose reports are merged
+    /// ([`Report::merge`]): each lists its share of the items and holds its share of the open
+    /// traces, so together they stay within `self`.
+    ///
+    /// ```
+    /// use genai_validator::Limits;
+    /// let one = Limits::default().shard(4);
+    /// assert_eq!(one.report.max_items, 25_000);
+    /// assert_eq!(one.max_open_traces, 2_500);
+    /// ```
+    pub fn shard(&self, shards: usize) -> Limits {
+        let n = shards.max(1);
+        Limits {
+            report: ReportLimits {
+                max_items: self.report.max_items.div_ceil(n),
+                ..self.report
+            },
+            max_open_traces: self.max_open_traces.div_ceil(n).max(1),
+            ..*self
+        }
+    }
 }
 
 impl Default for Limits {
@@ -85,8 +109,8 @@ pub struct TraceNode {
     pub definition: Option<Text>,
     /// Findings per level.
     pub levels: LevelCounts,
-    /// The finding ids it raised, each once, in id order.
-    pub ids: Vec<FindingId>,
+    /// The finding ids it raised.
+    pub ids: FindingIds,
 }
 
 impl TraceNode {
@@ -222,7 +246,9 @@ struct OpenTrace {
 
 /// The window of open traces, with their least-recently-touched order.
 struct Window {
-    open: HashMap<TraceId, OpenTrace>,
+    open: HashMap<TraceId, OpenTrace, foldhash::fast::RandomState>,
+    /// The trace touched last: touching it again needs no new `order` entry.
+    last: Option<TraceId>,
     /// `(seq, trace)` in touch order; entries whose seq is not the trace's current one are stale.
     order: VecDeque<(u64, TraceId)>,
     seq: u64,
@@ -237,13 +263,18 @@ struct Window {
 
 impl Window {
     fn touch(&mut self, trace: TraceId) -> &mut OpenTrace {
-        self.seq += 1;
-        let seq = self.seq;
         let now = self.now;
-        self.order.push_back((seq, trace));
-        if !self.open.contains_key(&trace) && self.open.len() >= self.limits.max_open_traces {
-            self.evict_oldest(Completion::Evicted);
+        // Touched last and still open: its `order` entry is already the last one.
+        let again = self.last == Some(trace) && self.open.contains_key(&trace);
+        if !again {
+            self.last = Some(trace);
+            self.seq += 1;
+            self.order.push_back((self.seq, trace));
+            if !self.open.contains_key(&trace) && self.open.len() >= self.limits.max_open_traces {
+                self.evict_oldest(Completion::Evicted);
+            }
         }
+        let seq = self.seq;
         let t = self.open.entry(trace).or_insert_with(|| OpenTrace {
             nodes: Vec::new(),
             spans: Vec::new(),
@@ -316,12 +347,10 @@ impl Window {
 
 fn node(span: &Span, def: Option<&'static str>, findings: &[Finding]) -> TraceNode {
     let mut levels = LevelCounts::default();
-    let mut ids: Vec<FindingId> = Vec::new();
+    let mut ids = FindingIds::default();
     for f in findings {
         levels.add(f.level);
-        if let Err(i) = ids.binary_search(&f.id) {
-            ids.insert(i, f.id);
-        }
+        ids.insert(f.id);
     }
     TraceNode {
         span_id: span.span_id,
@@ -408,7 +437,8 @@ impl<'v> Session<'v> {
             validator,
             report: validator.report(),
             window: Window {
-                open: HashMap::new(),
+                open: HashMap::default(),
+                last: None,
                 order: VecDeque::new(),
                 seq: 0,
                 recent: VecDeque::new(),

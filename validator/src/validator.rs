@@ -105,6 +105,11 @@ impl Validator {
         let policy = &self.options.findings;
         // Findings are collected in one reused buffer, then copied out at their exact size.
         let mut scratch = Vec::with_capacity(64);
+        // Room for what will be listed, so the lists do not grow (and copy) item by item.
+        let room = limits.max_items.saturating_sub(report.listed());
+        report.spans.reserve(telemetry.spans.len().min(room));
+        report.logs.reserve(telemetry.logs.len().min(room));
+        report.metrics.reserve(telemetry.metrics.len().min(room));
         for span in &telemetry.spans {
             scratch.clear();
             let def = checker.span(span, &mut report.seen, &mut scratch);

@@ -100,7 +100,7 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     insight_options.span_figures = true;
     let validator = Validator::with_options(embedded_registry(), options);
     let mut session = Session::new(&validator);
-    let collector = Collector::attach(&mut session, insight_options);
+    let collector = Collector::attach_new(&mut session, insight_options);
     collector.push(&mut session, &telemetry);
     let report = session.finish();
     let insights = collector.finish();

@@ -1,13 +1,14 @@
 //! `semconv live-check`: an OTLP receiver that validates telemetry as it arrives.
 //!
-//! The receiver (crate `genai-otlp-receiver`) decodes requests on the Tokio runtime and queues
-//! them; one consumer thread pushes each batch into a validation [`Session`] (complete counts,
-//! bounded listing, traces assembled across requests) and publishes its [`Snapshot`] for the
-//! live view; the main task waits for a stop condition (Ctrl-C / SIGTERM, `POST /stop`,
-//! `--duration`, `--idle-timeout`), shuts the receiver down (which lets in-flight requests
-//! finish), waits for the consumer to validate everything queued, and writes the report. This
-//! module only orchestrates and draws: validation, counting and the span tree are the
-//! validator's.
+//! The receiver (crate `genai-otlp-receiver`) decodes requests off the async threads and
+//! queues them; a dispatcher splits each batch by trace id and hands each part to one of
+//! `--workers` validation threads, each with its own [`Session`] (complete counts, bounded
+//! listing, traces assembled across requests: every span of a trace reaches the same thread),
+//! each publishing its [`Snapshot`] for the live view. The main task waits for a stop condition
+//! (Ctrl-C / SIGTERM, `POST /stop`, `--duration`, `--idle-timeout`), shuts the receiver down
+//! (which lets in-flight requests finish), waits for the threads to validate everything
+//! queued, merges their reports and writes the result. This module only orchestrates and
+//! draws: validation, counting and the span tree are the validator's.
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
@@ -99,6 +100,11 @@ pub struct Args {
     /// finding id and level) but not listed, so memory stays bounded on long runs.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     max_report_items: usize,
+    /// Validation threads: each validates the traces whose id falls to it (every span and log
+    /// record of a trace on the same one), and their reports are merged at the end; default:
+    /// one per core.
+    #[arg(long, value_name = "N", value_parser = crate::flags::workers)]
+    workers: Option<usize>,
     /// No live view (only the start line and the final report).
     #[arg(short, long)]
     quiet: bool,
@@ -233,7 +239,7 @@ async fn serve(
     page: &Arc<LivePage>,
     page_token: Option<&str>,
 ) -> miette::Result<Outcome> {
-    let (receiver, mut batches) = Receiver::start(config).await.into_diagnostic()?;
+    let (receiver, batches) = Receiver::start(config).await.into_diagnostic()?;
     let mut listening = Vec::new();
     if let Some(a) = receiver.http_addr() {
         listening.push(format!("OTLP/HTTP http://{a}"));
@@ -261,46 +267,45 @@ async fn serve(
         recent_traces: LAST_TRACES,
         ..Limits::default()
     };
+    let workers = args.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
     let consumer = {
         let view = view.clone();
         let page = (page_token.is_some() || args.format == Format::Html).then(|| page.clone());
         std::thread::Builder::new()
             .name("live-check-validate".into())
             .spawn(move || {
-                let mut session = Session::with_limits(&validator, limits);
-                let insights = Collector::attach(&mut session, insight_options);
-                let mut published: Option<Instant> = None;
-                while let Some(mut batch) = batches.blocking_recv() {
-                    let listed = {
-                        let r = session.report();
-                        [r.spans.len(), r.logs.len(), r.metrics.len()]
-                    };
-                    let before = batch.wants_answer().then(|| {
-                        (
-                            session.report().counts(),
-                            session.report().level_counts().violation,
-                        )
-                    });
-                    insights.push(&mut session, &batch.telemetry);
-                    if let Some((counts, violations)) = before {
-                        batch.answer(violation_summary(&counts, violations, session.report()));
-                    }
-                    if let Some(page) = &page {
-                        let r = session.report();
-                        page.ingest(
-                            std::mem::take(&mut batch.telemetry),
-                            r.spans.get(listed[0]..).unwrap_or(&[]),
-                            r.logs.get(listed[1]..).unwrap_or(&[]),
-                            r.metrics.get(listed[2]..).unwrap_or(&[]),
-                        );
-                    }
-                    drop(batch);
-                    if published.is_none_or(|p| p.elapsed() >= PUBLISH_EVERY) {
-                        publish(&view, session.snapshot());
-                        published = Some(Instant::now());
+                // Each shard lists its share, so the merged report stays within the limits.
+                let shard_limits = limits.shard(workers);
+                let insights = Collector::new(insight_options);
+                let shards: Vec<Shard<'_>> = (0..workers)
+                    .map(|index| {
+                        let mut session = Session::with_limits(&validator, shard_limits);
+                        insights.attach(&mut session);
+                        Shard {
+                            index,
+                            session,
+                            insights: insights.clone(),
+                            page: page.clone(),
+                            view: view.clone(),
+                            published: None,
+                        }
+                    })
+                    .collect();
+                if let Ok(mut v) = view.lock() {
+                    v.shards = vec![Snapshot::default(); workers];
+                }
+                let shards = batches.blocking_drain_sharded(shards);
+                let mut report: Option<Report> = None;
+                for shard in shards {
+                    let part = shard.session.finish();
+                    match &mut report {
+                        None => report = Some(part),
+                        Some(r) => r.merge(part, &limits.report),
                     }
                 }
-                let report = session.finish();
+                let report = report.unwrap_or_else(|| Session::new(&validator).finish());
                 (report, insights.finish())
             })
             .into_diagnostic()?
@@ -341,9 +346,52 @@ async fn serve(
     })
 }
 
-fn publish(view: &Mutex<ViewState>, snapshot: Snapshot) {
-    if let Ok(mut v) = view.lock() {
-        v.snapshot = snapshot;
+/// One validation thread: its session (the traces that fall to it), and what it feeds.
+struct Shard<'v> {
+    index: usize,
+    session: Session<'v>,
+    insights: Collector,
+    page: Option<Arc<LivePage>>,
+    view: Arc<Mutex<ViewState>>,
+    published: Option<Instant>,
+}
+
+impl genai_otlp_receiver::Sink for Shard<'_> {
+    fn consume(&mut self, mut batch: genai_otlp_receiver::Batch) {
+        let session = &mut self.session;
+        let listed = {
+            let r = session.report();
+            [r.spans.len(), r.logs.len(), r.metrics.len()]
+        };
+        let before = batch.wants_answer().then(|| {
+            (
+                session.report().counts(),
+                session.report().level_counts().violation,
+            )
+        });
+        self.insights.push(session, &batch.telemetry);
+        if let Some((counts, violations)) = before {
+            batch.answer(violation_summary(&counts, violations, session.report()));
+        }
+        if let Some(page) = &self.page {
+            let r = session.report();
+            page.ingest(
+                std::mem::take(&mut batch.telemetry),
+                r.spans.get(listed[0]..).unwrap_or(&[]),
+                r.logs.get(listed[1]..).unwrap_or(&[]),
+                r.metrics.get(listed[2]..).unwrap_or(&[]),
+            );
+        }
+        drop(batch);
+        if self.published.is_none_or(|p| p.elapsed() >= PUBLISH_EVERY) {
+            let snapshot = session.snapshot();
+            if let Ok(mut v) = self.view.lock()
+                && let Some(slot) = v.shards.get_mut(self.index)
+            {
+                *slot = snapshot;
+            }
+            self.published = Some(Instant::now());
+        }
     }
 }
 
@@ -428,10 +476,10 @@ fn violation_summary(
     )
 }
 
-/// What the live view shows: the session's latest snapshot.
+/// What the live view shows: the latest snapshot of each validation thread.
 #[derive(Default)]
 struct ViewState {
-    snapshot: Snapshot,
+    shards: Vec<Snapshot>,
     /// Lines printed by the last in-place refresh (to move the cursor back).
     drawn: usize,
 }
@@ -440,8 +488,17 @@ const LAST_TRACES: usize = 3;
 const SPANS_PER_TRACE: usize = 12;
 
 impl ViewState {
+    /// The shards' snapshots as one.
+    fn snapshot(&self) -> Snapshot {
+        let mut all = Snapshot::default();
+        for s in &self.shards {
+            all.merge(s.clone(), LAST_TRACES);
+        }
+        all
+    }
+
     fn render(&self, stats: &StatsSnapshot, listening: &str) -> String {
-        let snap = &self.snapshot;
+        let snap = &self.snapshot();
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -516,7 +573,7 @@ impl ViewState {
     }
 
     fn plain_line(&self, stats: &StatsSnapshot) -> String {
-        let snap = &self.snapshot;
+        let snap = &self.snapshot();
         let mut line = format!(
             "live-check: {} spans, {} logs, {} metrics received ({} refused); {} violation, {} improvement, {} information",
             stats.spans_accepted,

@@ -68,7 +68,7 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         ..Limits::default()
     };
     let mut session = Session::with_limits(&validator, limits);
-    let insights = Collector::attach(&mut session, insight_options);
+    let insights = Collector::attach_new(&mut session, insight_options);
     let mut failed = false;
     // The HTML report shows the telemetry itself, so it keeps what it validated (as the
     // report's own lists are bounded, so is the page's store).

@@ -327,6 +327,10 @@ impl InferenceSpan {
     /// Starts the span (CLIENT, `{operation} {model}`).
     pub fn start(self) -> ActiveInference {
         let started = Instant::now();
+        let stream_declared = self
+            .request
+            .iter()
+            .any(|kv| kv.key.as_str() == a::GEN_AI_REQUEST_STREAM.key());
         let telemetry = self.telemetry.clone().unwrap_or_else(Telemetry::current);
         let name: Cow<'static, str> = match &self.model {
             Some(m) => Cow::Owned(format!("{} {}", self.operation, m)),
@@ -405,6 +409,7 @@ impl InferenceSpan {
             started,
             first_chunk: None,
             last_chunk: None,
+            stream_declared,
             metrics,
             metric_attrs,
             recording,
@@ -502,6 +507,9 @@ pub struct ActiveInference {
     started: Instant,
     first_chunk: Option<Duration>,
     last_chunk: Option<Instant>,
+    /// Whether the request set `gen_ai.request.stream` itself; if not, a call that saw a chunk
+    /// sets it at finish (the conventions require it on every streaming call).
+    stream_declared: bool,
     metrics: Arc<Instruments>,
     metric_attrs: Vec<KeyValue>,
     recording: bool,
@@ -661,6 +669,9 @@ impl ActiveInference {
                     a::GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK.key(),
                     t.as_secs_f64(),
                 ));
+                if !self.stream_declared {
+                    attrs.push(KeyValue::new(a::GEN_AI_REQUEST_STREAM.key(), true));
+                }
             }
             if let Some(e) = self.event.as_mut() {
                 e.extend(attrs.iter().cloned());

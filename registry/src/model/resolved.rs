@@ -549,8 +549,9 @@ pub struct GroupAttribute {
     /// Entity role (`identifying` / `descriptive`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// Derived: when a conditionally required attribute is required, as far as data can tell
-    /// (`None` for other levels); see [`crate::facts`].
+    /// Derived: when a conditionally required attribute is required, or a recommended one with
+    /// a condition applies, as far as data can tell (`None` for other levels and for a bare
+    /// `recommended`); see [`crate::facts`].
     #[serde(skip)]
     pub condition: Option<Condition>,
 }

@@ -94,7 +94,7 @@ impl Checker<'_> {
                 // A span event's requirements are its span's (the span carries the operation's
                 // attributes); only a log record is checked for them.
                 if let Carrier::Log { body, in_trace } = carrier {
-                    self.requirements(def, None, out);
+                    self.requirements(def, attributes, None, out);
                     if !def.body_fields.is_empty() {
                         let body = body.and_then(Value::as_kvlist);
                         for field in &def.body_fields {

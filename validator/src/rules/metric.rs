@@ -116,7 +116,7 @@ impl Checker<'_> {
             for (i, (k, v)) in p.attributes.iter().enumerate() {
                 self.attribute(k.as_str(), v, self.ids[i], Some(def), out);
             }
-            self.requirements(def, None, out);
+            self.requirements(def, &p.attributes, None, out);
             self.clear();
             if let (Some(advice), PointValue::Histogram(h)) = (&def.buckets, &p.value)
                 && h.explicit_bounds != *advice

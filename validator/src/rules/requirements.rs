@@ -4,35 +4,50 @@
 use super::Checker;
 use crate::compiled::{Condition, DefInfo, Req};
 use crate::finding::{Finding, FindingId, Level};
+use crate::telemetry::{Attributes, Value};
 use crate::text::Text;
 
+/// What the data says about a condition.
+enum Decided {
+    Holds,
+    DoesNotHold,
+    Unknown,
+}
+
 impl Checker<'_> {
-    /// Reports the definition's attributes that are missing. `errored` is the span status
-    /// (`None` when the item has none, e.g. a metric point): it decides `error.type`.
+    /// Reports the definition's attributes that are missing from `attrs` (resolved by
+    /// [`Checker::resolve`]). `errored` is the span status (`None` when the item has none, e.g.
+    /// a metric point): it decides `error.type`.
     pub(crate) fn requirements(
         &self,
         def: &DefInfo,
+        attrs: &Attributes,
         errored: Option<bool>,
         out: &mut Vec<Finding>,
     ) {
+        // Decided once per item, and only when a missing attribute asks.
+        let mut streaming: Option<bool> = None;
         for da in &def.attrs {
             if self.has(da.attr) {
                 continue;
             }
             let (id, level) = match da.req {
                 Req::Required => (FindingId::RequiredAttributeNotPresent, Level::Violation),
-                Req::Recommended => (
-                    FindingId::RecommendedAttributeNotPresent,
-                    Level::Improvement,
-                ),
                 Req::OptIn => continue,
+                Req::Recommended(cond) => {
+                    match self.decide(cond, def, attrs, errored, &mut streaming) {
+                        Decided::DoesNotHold => continue,
+                        Decided::Holds | Decided::Unknown => (
+                            FindingId::RecommendedAttributeNotPresent,
+                            Level::Improvement,
+                        ),
+                    }
+                }
                 Req::Conditional(cond) => {
-                    let level = match (cond, errored) {
-                        (Condition::WhenError, Some(true)) => Level::Violation,
-                        (Condition::WhenError, Some(false)) => continue,
-                        (Condition::WhenPresent(other), _) if self.has(other) => Level::Violation,
-                        (Condition::WhenPresent(_), _) => continue,
-                        _ => Level::Information,
+                    let level = match self.decide(cond, def, attrs, errored, &mut streaming) {
+                        Decided::Holds => Level::Violation,
+                        Decided::DoesNotHold => continue,
+                        Decided::Unknown => Level::Information,
                     };
                     (FindingId::ConditionallyRequiredAttributeNotPresent, level)
                 }
@@ -44,5 +59,52 @@ impl Checker<'_> {
                 message: Text::from_static(da.missing),
             });
         }
+    }
+
+    fn decide(
+        &self,
+        cond: Condition,
+        def: &DefInfo,
+        attrs: &Attributes,
+        errored: Option<bool>,
+        streaming: &mut Option<bool>,
+    ) -> Decided {
+        let holds = |b: bool| {
+            if b {
+                Decided::Holds
+            } else {
+                Decided::DoesNotHold
+            }
+        };
+        match cond {
+            Condition::Undecidable => Decided::Unknown,
+            Condition::WhenError => errored.map_or(Decided::Unknown, holds),
+            Condition::WhenPresent(other) => holds(self.has(other)),
+            Condition::WhenValue(other, wanted) => holds(
+                self.has(other)
+                    && self
+                        .value_of(other, attrs)
+                        .is_some_and(|v| value_is(v, wanted)),
+            ),
+            Condition::Streaming => holds(*streaming.get_or_insert_with(|| {
+                def.streaming.iter().any(|a| {
+                    self.has(*a)
+                        && self
+                            .value_of(*a, attrs)
+                            .is_some_and(|v| !matches!(v, Value::Bool(false)))
+                })
+            })),
+        }
+    }
+}
+
+/// Whether `v` is `wanted`, compared as the registry writes values (text).
+fn value_is(v: &Value, wanted: &str) -> bool {
+    match v {
+        Value::String(s) => s.as_str() == wanted,
+        Value::Bool(b) => wanted == if *b { "true" } else { "false" },
+        Value::I64(i) => wanted.parse::<i64>().is_ok_and(|w| w == *i),
+        Value::F64(f) => wanted.parse::<f64>().is_ok_and(|w| w == *f),
+        _ => false,
     }
 }

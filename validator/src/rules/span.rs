@@ -34,7 +34,7 @@ impl Checker<'_> {
         self.duplicates(&span.attributes, out);
         match (&m, def) {
             (Some(m), Some(def)) => {
-                self.requirements(def, Some(span.status.is_error()), out);
+                self.requirements(def, &span.attributes, Some(span.status.is_error()), out);
                 if !m.kind_ok {
                     let expected: Vec<&str> = def.kinds.iter().map(|k| k.as_str()).collect();
                     out.push(Finding::new(

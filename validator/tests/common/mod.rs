@@ -95,6 +95,7 @@ pub fn chat_attrs() -> Vec<(&'static str, Value)> {
         ("gen_ai.request.reasoning.level", s("low")),
         ("gen_ai.conversation.compacted", Value::Bool(false)),
         ("gen_ai.response.time_to_first_chunk", Value::F64(0.1)),
+        ("gen_ai.request.stream", Value::Bool(true)),
         ("gen_ai.request.previous_response.id", s("resp-0")),
         ("server.address", s("api.mistral.ai")),
         ("server.port", Value::I64(443)),
