@@ -32,6 +32,15 @@ function init(args)
   wrk.headers["Content-Type"] = "application/x-protobuf"
 end
 
+-- DELAY_MS (optional): each connection waits this long before each request, for a fixed,
+-- lower rate (the soak run in benches/live_check.sh).
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
+if delay_ms > 0 then
+  function delay()
+    return delay_ms
+  end
+end
+
 function request()
   next_body = next_body % #bodies + 1
   return wrk.format("POST", nil, nil, bodies[next_body])

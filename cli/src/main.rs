@@ -12,6 +12,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Decoding and validating on several threads allocates and frees small strings at a high rate,
+// often on different threads: glibc's allocator spent about half of `live-check`'s time under
+// load in its own locks and consolidation (BENCHMARKS.md, "Live check on every core").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Tools for OpenTelemetry GenAI semantic conventions.
 #[derive(Debug, Parser)]
 #[command(name = "semconv", version, about, propagate_version = true)]

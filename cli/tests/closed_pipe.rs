@@ -62,3 +62,26 @@ fn schema_resolve_and_demo_end_quietly_on_a_closed_pipe() {
     let (code, err) = closed_stdout(&["demo", "--format", "json"]);
     assert_quiet("demo --format json", code, 0, &err);
 }
+
+#[test]
+fn check_diff_generate_and_insights_end_quietly_on_a_closed_pipe() {
+    let (code, err) = closed_stdout(&["check"]);
+    assert_quiet("check", code, 0, &err);
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/../registry/model");
+    for format in ["text", "markdown", "json"] {
+        let (code, err) = closed_stdout(&["diff", model, model, "--format", format]);
+        assert_quiet(&format!("diff --format {format}"), code, 0, &err);
+    }
+    let out = std::env::temp_dir().join(format!("semconv-pipe-gen-{}", std::process::id()));
+    let out_dir = out.to_str().expect("utf-8");
+    let (code, err) = closed_stdout(&["generate", "-o", out_dir, "--no-rustfmt"]);
+    assert_quiet("generate", code, 0, &err);
+    let _ = std::fs::remove_dir_all(&out);
+    let file = otlp_file();
+    let path = file.to_str().expect("utf-8");
+    for format in ["text", "json"] {
+        let (code, err) = closed_stdout(&["insights", "--format", format, path]);
+        assert_quiet(&format!("insights --format {format}"), code, 0, &err);
+    }
+    let _ = std::fs::remove_file(&file);
+}

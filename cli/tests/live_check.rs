@@ -66,25 +66,30 @@ fn request(spans: &[String]) -> Vec<u8> {
     .into_bytes()
 }
 
-#[test]
-fn traces_split_across_requests_and_workers_are_validated_once_and_whole() {
+/// A running `semconv live-check` on a free HTTP port.
+struct Running {
+    child: std::process::Child,
+    addr: String,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+fn start(extra: &[&str]) -> Running {
+    let mut args = vec![
+        "live-check",
+        "--http-port",
+        "0",
+        "--no-grpc",
+        "--quiet",
+        "--format",
+        "json",
+        "--token",
+        TOKEN,
+        "--duration",
+        "120",
+    ];
+    args.extend_from_slice(extra);
     let mut child = Command::new(env!("CARGO_BIN_EXE_semconv"))
-        .args([
-            "live-check",
-            "--http-port",
-            "0",
-            "--no-grpc",
-            "--no-page",
-            "--quiet",
-            "--workers",
-            "2",
-            "--format",
-            "json",
-            "--token",
-            TOKEN,
-            "--duration",
-            "120",
-        ])
+        .args(&args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -99,23 +104,55 @@ fn traces_split_across_requests_and_workers_are_validated_once_and_whole() {
         }
         seen.push_str(&line);
         if let Some(rest) = line.split("OTLP/HTTP http://").nth(1) {
-            addr = rest
-                .split([' ', ',', ')'])
-                .next()
-                .map(str::to_string);
+            addr = rest.split([' ', ',', ')']).next().map(str::to_string);
             break;
         }
     }
     let addr = addr.unwrap_or_else(|| panic!("no listening line in:\n{seen}"));
     // Keep reading stderr so the child never blocks on a full pipe.
-    let drain = std::thread::spawn(move || {
+    let stderr = std::thread::spawn(move || {
         let mut rest = String::new();
         let _ = stderr.read_to_string(&mut rest);
         rest
     });
+    Running {
+        child,
+        addr,
+        stderr,
+    }
+}
 
-    // 40 traces: the agent root in the second request, its chat child in the first.
-    let traces = 40u32;
+/// `POST /stop` with the token; the JSON report and the exit code.
+fn stop(mut run: Running) -> (serde_json::Value, i32) {
+    let bearer = format!("Bearer {TOKEN}");
+    let (status, _) = http(
+        &run.addr,
+        "POST",
+        "/stop",
+        &[("Authorization", &bearer)],
+        b"",
+    );
+    assert!(status == 200 || status == 202, "stop answered {status}");
+    let mut out = String::new();
+    run.child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("report");
+    let status = run.child.wait().expect("exit");
+    let log = run.stderr.join().unwrap_or_default();
+    let code = status.code().unwrap_or(-1);
+    assert!(code == 0 || code == 1, "{status:?}\n{log}");
+    let report = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{log}"));
+    (report, code)
+}
+
+const TRACES: u32 = 40;
+
+/// 40 traces, each split over two requests: the agent root in the second, its chat child in
+/// the first.
+fn send_split_traces(addr: &str) {
     let chat = [
         kv("gen_ai.operation.name", "chat"),
         kv("gen_ai.provider.name", "openai"),
@@ -128,15 +165,15 @@ fn traces_split_across_requests_and_workers_are_validated_once_and_whole() {
         kv("gen_ai.agent.name", "helper"),
     ]
     .join(",");
-    let children: Vec<String> = (1..=traces)
+    let children: Vec<String> = (1..=TRACES)
         .map(|t| span(t, t * 10 + 2, Some(t * 10 + 1), "chat gpt-4o", 3, &chat))
         .collect();
-    let roots: Vec<String> = (1..=traces)
+    let roots: Vec<String> = (1..=TRACES)
         .map(|t| span(t, t * 10 + 1, None, "invoke_agent helper", 1, &agent))
         .collect();
     for body in [request(&children), request(&roots)] {
         let (status, answer) = http(
-            &addr,
+            addr,
             "POST",
             "/v1/traces",
             &[("Content-Type", "application/json")],
@@ -144,25 +181,13 @@ fn traces_split_across_requests_and_workers_are_validated_once_and_whole() {
         );
         assert_eq!(status, 200, "{answer}");
     }
-    let bearer = format!("Bearer {TOKEN}");
-    let (status, _) = http(&addr, "POST", "/stop", &[("Authorization", &bearer)], b"");
-    assert!(status == 200 || status == 202, "stop answered {status}");
+}
 
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut out)
-        .expect("report");
-    let status = child.wait().expect("exit");
-    let log = drain.join().unwrap_or_default();
-    assert!(
-        status.code().is_some_and(|c| c == 0 || c == 1),
-        "{status:?}\n{log}"
-    );
-    let report: serde_json::Value =
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{log}"));
+#[test]
+fn traces_split_across_requests_and_workers_are_validated_once_and_whole() {
+    let run = start(&["--no-page", "--workers", "2"]);
+    send_split_traces(&run.addr);
+    let (report, _) = stop(run);
     let live = &report["live_check"];
     assert_eq!(live["received"]["spans"], 80, "{live}");
     assert_eq!(live["validated"]["spans"], 80, "{live}");
@@ -171,12 +196,50 @@ fn traces_split_across_requests_and_workers_are_validated_once_and_whole() {
     assert_eq!(listed, 80, "every span listed once");
     // Every trace was assembled whole on one thread: 40 requests, each with its one chat.
     let insights = &report["insights"];
-    assert_eq!(insights["requests"], traces, "{insights:#}");
-    assert_eq!(insights["llm_calls"], traces, "{insights:#}");
+    assert_eq!(insights["requests"], TRACES, "{insights:#}");
+    assert_eq!(insights["llm_calls"], TRACES, "{insights:#}");
     let per_trace = insights["traces"].as_array().expect("traces");
-    assert_eq!(per_trace.len(), traces as usize);
+    assert_eq!(per_trace.len(), TRACES as usize);
     for t in per_trace {
         assert_eq!(t["spans"], 2, "{t}");
         assert_eq!(t["root"], "invoke_agent helper", "{t}");
     }
+}
+
+#[test]
+fn the_page_is_served_unless_turned_off() {
+    let run = start(&["--workers", "2"]);
+    send_split_traces(&run.addr);
+    let (status, html) = http(&run.addr, "GET", "/", &[], b"");
+    assert_eq!(status, 200);
+    assert!(html.contains("<html"), "{html}");
+    // The page's data: every trace, each with both spans, once validation has caught up.
+    let mut page = serde_json::Value::Null;
+    for _ in 0..100 {
+        let (status, body) = http(&run.addr, "GET", "/api/traces?page=0", &[], b"");
+        assert_eq!(status, 200, "{body}");
+        page = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+        if page["held"] == TRACES {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(page["held"], TRACES, "{page:#}");
+    // Another site's script may not read it.
+    let (status, _) = http(
+        &run.addr,
+        "GET",
+        "/api/traces",
+        &[("Origin", "http://evil.example")],
+        b"",
+    );
+    assert_eq!(status, 403);
+    stop(run);
+
+    let run = start(&["--no-page"]);
+    let (status, _) = http(&run.addr, "GET", "/", &[], b"");
+    assert_eq!(status, 404, "--no-page serves no page");
+    let (status, _) = http(&run.addr, "GET", "/health", &[], b"");
+    assert_eq!(status, 200);
+    stop(run);
 }

@@ -30,7 +30,6 @@ pub mod report;
 mod routes;
 mod store;
 mod text;
-mod tree;
 pub mod view;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};

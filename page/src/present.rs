@@ -276,11 +276,12 @@ impl Store {
         let links: Vec<_> = t
             .spans
             .iter()
-            .map(|s| (s.checked.item.span_id, s.checked.item.parent_span_id))
+            .map(|s| (Some(s.checked.item.span_id), s.checked.item.parent_span_id))
             .collect();
-        let spans = crate::tree::order(&links)
+        let spans = genai_validator::tree::SpanTree::build(&links)
+            .nodes
             .into_iter()
-            .map(|p| span_view(&t.spans[p.index], p.depth, p.note, start, docs))
+            .map(|n| span_view(&t.spans[n.index], n.depth, n.link.note(), start, docs))
             .collect();
         let mut logs: Vec<LogView> = t.logs.iter().map(|l| log_view(l, start, docs)).collect();
         logs.sort_by(|a, b| a.offset_ms.total_cmp(&b.offset_ms));

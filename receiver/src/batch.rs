@@ -84,11 +84,10 @@ impl Batch {
     }
 
     /// The shard (of `n`) that validates the trace `trace`: every span and log record of one
-    /// trace goes to the same shard, so per-trace state stays on one worker.
+    /// trace goes to the same shard, so per-trace state stays on one worker
+    /// ([`genai_validator::session::shard_of`], as the validator's sessions shard).
     pub fn shard_of(trace: &genai_validator::telemetry::TraceId, n: usize) -> usize {
-        let v = u128::from_be_bytes(trace.to_bytes());
-        let mixed = ((v as u64) ^ ((v >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        ((mixed >> 32) % n.max(1) as u64) as usize
+        genai_validator::session::shard_of(*trace, n)
     }
 
     /// Splits the batch into `n` batches by trace id (see [`Batch::shard_of`]); log records

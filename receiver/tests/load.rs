@@ -14,6 +14,10 @@
 
 mod common;
 
+// As in the `semconv` binary (see cli/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -362,5 +366,90 @@ fn loopback_load() {
             assert_eq!(validated, sent, "validated = sent");
         }
         assert!(counters.snapshot().all_delivered());
+    });
+}
+
+/// `/health` while the receiver decodes large requests: decoding runs off the async threads,
+/// so the answer must not wait for it. Eight rounds of four concurrent ~4 MiB protobuf
+/// requests; `/health` is asked every 20 ms meanwhile. Prints the latencies and the peak
+/// memory; fails when one answer took a second or more.
+/// ```text
+/// cargo test --release -p genai-otlp-receiver --test load -- --ignored --nocapture health
+/// ```
+#[test]
+#[ignore = "probe: run explicitly in release mode (see its docs)"]
+fn health_stays_responsive_while_decoding() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async move {
+        let (receiver, batches) = Receiver::start(ReceiverConfig::ephemeral()).await.expect("start");
+        let consumer = std::thread::spawn(move || {
+            let mut sink = CountingSink::default();
+            batches.blocking_drain_into(&mut sink);
+            sink
+        });
+        let addr = receiver.http_addr().expect("http");
+        let body = Bytes::from(request(20_000, 7));
+        println!("health: request body {} bytes", body.len());
+        let done = Arc::new(AtomicBool::new(false));
+        let probe = {
+            let done = done.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                while !done.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    let r = common::http1(addr, "GET", "/health", &[], "").await;
+                    assert_eq!(r.status, StatusCode::OK);
+                    latencies.push(t.elapsed());
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                latencies
+            })
+        };
+        let mut statuses = Vec::new();
+        for _ in 0..8 {
+            let sends: Vec<_> = (0..4)
+                .map(|_| {
+                    let body = body.clone();
+                    tokio::spawn(async move {
+                        common::http1(
+                            addr,
+                            "POST",
+                            "/v1/traces",
+                            &[("content-type", "application/x-protobuf")],
+                            body,
+                        )
+                        .await
+                        .status
+                    })
+                })
+                .collect();
+            for s in sends {
+                statuses.push(s.await.expect("send"));
+            }
+        }
+        done.store(true, Ordering::Relaxed);
+        let mut latencies = probe.await.expect("probe");
+        receiver.shutdown().await;
+        let sink = tokio::task::spawn_blocking(move || consumer.join().expect("consumer"))
+            .await
+            .expect("join");
+        latencies.sort();
+        let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+        let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+        println!(
+            "health: {} probes during {} requests ({ok} accepted, {} spans delivered): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; VmHWM {} KiB",
+            latencies.len(),
+            statuses.len(),
+            sink.spans,
+            pct(0.5).as_secs_f64() * 1e3,
+            pct(0.99).as_secs_f64() * 1e3,
+            pct(1.0).as_secs_f64() * 1e3,
+            proc_status("VmHWM:")
+        );
+        assert!(pct(1.0) < Duration::from_secs(1), "a /health answer took {:?}", pct(1.0));
     });
 }

@@ -20,7 +20,6 @@
 //! shards' results together.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
 
 use crate::finding::{Finding, FindingId, FindingIds, Level};
@@ -230,9 +229,11 @@ pub fn shard_of(trace_id: TraceId, shards: usize) -> usize {
     if shards <= 1 {
         return 0;
     }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    trace_id.hash(&mut h);
-    (h.finish() % shards as u64) as usize
+    // Trace ids are random already: fold the halves and mix, no keyed hash needed (a sender
+    // choosing ids can only unbalance the shards, and every shard is bounded on its own).
+    let v = u128::from_be_bytes(trace_id.to_bytes());
+    let mixed = ((v as u64) ^ ((v >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((mixed >> 32) % shards as u64) as usize
 }
 
 struct OpenTrace {

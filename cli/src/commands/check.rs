@@ -20,15 +20,18 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         Ok(loaded) => {
             report(&genai_registry::Diagnostics(loaded.warnings.clone()));
             let r = &loaded.registry;
-            println!(
-                "{}: ok ({} attributes, {} spans, {} events, {} metrics, {} warnings)",
-                args.registry.describe(),
-                r.attributes.len(),
-                r.spans().count(),
-                r.events().count(),
-                r.metrics().count(),
-                loaded.warnings.len()
-            );
+            crate::output::emit(None, |out| {
+                writeln!(
+                    out,
+                    "{}: ok ({} attributes, {} spans, {} events, {} metrics, {} warnings)",
+                    args.registry.describe(),
+                    r.attributes.len(),
+                    r.spans().count(),
+                    r.events().count(),
+                    r.metrics().count(),
+                    loaded.warnings.len()
+                )
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Err(code) => Ok(code),

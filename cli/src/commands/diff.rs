@@ -61,6 +61,6 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         Format::Markdown => diff::render_markdown(&d),
         Format::Json => serde_json::to_string_pretty(&d).into_diagnostic()? + "\n",
     };
-    print!("{text}");
+    crate::output::emit(None, |out| out.write_all(text.as_bytes()))?;
     Ok(ExitCode::SUCCESS)
 }

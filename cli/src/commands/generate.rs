@@ -74,9 +74,11 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     }
     match builder.generate() {
         Ok(paths) => {
-            for p in &paths {
-                println!("wrote {}", p.display());
-            }
+            crate::output::emit(None, |out| {
+                paths
+                    .iter()
+                    .try_for_each(|p| writeln!(out, "wrote {}", p.display()))
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

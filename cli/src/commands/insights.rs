@@ -52,10 +52,10 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         }
     }
     let insights = Insights::from_telemetry(&telemetry, &options);
-    match args.format {
-        Format::Text => print!("{}", insights.to_text()),
-        Format::Json => println!("{}", insights.to_json()),
-    }
+    crate::output::emit(None, |out| match args.format {
+        Format::Text => out.write_all(insights.to_text().as_bytes()),
+        Format::Json => writeln!(out, "{}", insights.to_json()),
+    })?;
     Ok(if errors > 0 {
         ExitCode::from(2)
     } else if insights.has_violations() {
