@@ -6,15 +6,23 @@ use std::sync::Arc;
 
 use genai_live_page::{LivePage, PageConfig};
 use genai_registry::ResolvedRegistry;
+use genai_validator::insights::PriceTable;
 
-/// A page that only renders a report file (no routes served).
-pub fn report_page(registry: &ResolvedRegistry) -> Arc<LivePage> {
-    LivePage::new(registry, PageConfig::default())
+/// A page that only renders a report file (no routes served), pricing with `prices`.
+pub fn report_page(registry: &ResolvedRegistry, prices: Arc<PriceTable>) -> Arc<LivePage> {
+    let page = LivePage::new(registry, PageConfig::default());
+    page.set_prices(prices);
+    page
 }
 
 /// The page served on live-check's HTTP port, guarded by the run's access token (the same one
 /// the receiver's `POST /stop` takes).
-pub fn live_page(registry: &ResolvedRegistry, bind: IpAddr, token: &str) -> Arc<LivePage> {
+pub fn live_page(
+    registry: &ResolvedRegistry,
+    bind: IpAddr,
+    token: &str,
+    prices: Arc<PriceTable>,
+) -> Arc<LivePage> {
     let token = token.to_string();
     let exposed = !bind.is_loopback();
     let config = PageConfig {
@@ -23,5 +31,7 @@ pub fn live_page(registry: &ResolvedRegistry, bind: IpAddr, token: &str) -> Arc<
         extra_host: exposed.then(|| bind.to_string()),
         ..PageConfig::default()
     };
-    LivePage::new(registry, config)
+    let page = LivePage::new(registry, config);
+    page.set_prices(prices);
+    page
 }

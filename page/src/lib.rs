@@ -44,7 +44,7 @@ pub use conversation::{Message, Part};
 pub use docs::{AttrDoc, AttributeDocs};
 pub use events::EventStream;
 pub use query::TraceQuery;
-pub use store::{Limits, Pricing, Store, Tokens};
+pub use store::{Limits, Store};
 
 /// How the page is served.
 #[derive(Clone, Debug, Default)]
@@ -117,8 +117,8 @@ impl LivePage {
     }
 
     /// Prices inference spans from now on.
-    pub fn set_pricing(&self, pricing: Arc<dyn Pricing>) {
-        self.write().set_pricing(pricing);
+    pub fn set_prices(&self, prices: Arc<genai_validator::insights::PriceTable>) {
+        self.write().set_prices(prices);
     }
 
     /// Ends the event streams (before the listener shuts down, so it need not wait for them).

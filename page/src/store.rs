@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
+use genai_validator::insights::{PriceTable, Usage, span_cost, span_usage};
 use genai_validator::report::ItemReport;
 use genai_validator::telemetry::{LogRecord, Metric, PointValue, Span, Status, TraceId, Value};
 use genai_validator::{Finding, Level, Telemetry};
@@ -41,29 +42,6 @@ impl Default for Limits {
     }
 }
 
-/// Token counts of an inference call, for pricing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tokens {
-    /// `gen_ai.usage.input_tokens`.
-    pub input: u64,
-    /// `gen_ai.usage.output_tokens`.
-    pub output: u64,
-    /// `gen_ai.usage.cache_read.input_tokens`.
-    pub cache_read: u64,
-    /// `gen_ai.usage.cache_creation.input_tokens`.
-    pub cache_write: u64,
-    /// `gen_ai.usage.reasoning.output_tokens`.
-    pub reasoning: u64,
-}
-
-/// Prices inference calls (the CLI plugs the project's price table in).
-pub trait Pricing: Send + Sync {
-    /// Which table (and its date) the figures come from.
-    fn label(&self) -> String;
-    /// Cost in USD of one call, `None` when the model has no known price.
-    fn cost(&self, provider: Option<&str>, model: &str, tokens: &Tokens) -> Option<f64>;
-}
-
 /// Operations that are one LLM call.
 pub(crate) const INFERENCE_OPERATIONS: [&str; 3] = ["chat", "text_completion", "generate_content"];
 
@@ -77,7 +55,7 @@ pub(crate) struct Checked<T> {
 /// A span with its derived figures.
 pub(crate) struct HeldSpan {
     pub checked: Checked<Span>,
-    pub tokens: Option<Tokens>,
+    pub tokens: Option<Usage>,
     pub cost: Option<f64>,
 }
 
@@ -163,7 +141,7 @@ pub(crate) struct Totals {
 #[derive(Default)]
 pub struct Store {
     pub(crate) limits: Limits,
-    pub(crate) pricing: Option<Arc<dyn Pricing>>,
+    pub(crate) prices: Option<Arc<PriceTable>>,
     pub(crate) traces: HashMap<TraceId, Trace>,
     /// Traces by arrival (first span), oldest first.
     pub(crate) order: BTreeMap<u64, TraceId>,
@@ -201,13 +179,6 @@ pub(crate) fn mark(worst: Option<Level>) -> Mark {
     }
 }
 
-fn int(span: &Span, key: &str) -> Option<u64> {
-    span.attributes
-        .get(key)
-        .and_then(Value::as_i64)
-        .map(|v| v.max(0) as u64)
-}
-
 fn string<'a>(attrs: &'a genai_validator::telemetry::Attributes, key: &str) -> Option<&'a str> {
     attrs
         .get(key)
@@ -243,14 +214,15 @@ impl Store {
         }
     }
 
-    /// Prices inference spans from now on.
-    pub fn set_pricing(&mut self, pricing: Arc<dyn Pricing>) {
-        self.pricing = Some(pricing);
+    /// Prices inference spans from now on, as the insights do
+    /// ([`genai_validator::insights::span_cost`]).
+    pub fn set_prices(&mut self, prices: Arc<PriceTable>) {
+        self.prices = Some(prices);
     }
 
     /// Which price table the cost figures come from.
     pub fn prices_label(&self) -> String {
-        match &self.pricing {
+        match &self.prices {
             Some(p) => p.label(),
             None => "no price table".into(),
         }
@@ -352,17 +324,9 @@ impl Store {
         {
             push_bounded(&mut self.totals.ttft_ms, ttft * 1000.0, SAMPLES);
         }
-        let tokens = inference.then(|| Tokens {
-            input: int(span, "gen_ai.usage.input_tokens").unwrap_or(0),
-            output: int(span, "gen_ai.usage.output_tokens").unwrap_or(0),
-            cache_read: int(span, "gen_ai.usage.cache_read.input_tokens").unwrap_or(0),
-            cache_write: int(span, "gen_ai.usage.cache_creation.input_tokens").unwrap_or(0),
-            reasoning: int(span, "gen_ai.usage.reasoning.output_tokens").unwrap_or(0),
-        });
-        let cost = match (&tokens, &self.pricing, model_of(span)) {
-            (Some(t), Some(p), Some(model)) => {
-                p.cost(string(&span.attributes, "gen_ai.provider.name"), model, t)
-            }
+        let tokens = inference.then(|| span_usage(span).unwrap_or_default());
+        let cost = match (&self.prices, inference) {
+            (Some(p), true) => span_cost(p, span),
             _ => None,
         };
         let limit = self.limits.max_spans_per_trace;
@@ -497,9 +461,9 @@ impl Store {
     /// Forgets everything held and every total (the page's "clear").
     pub fn clear(&mut self) {
         let limits = self.limits;
-        let pricing = self.pricing.take();
+        let prices = self.prices.take();
         *self = Store::new(limits);
-        self.pricing = pricing;
+        self.prices = prices;
     }
 }
 

@@ -53,7 +53,7 @@ fn check_trace_views(b: &Browser, shot: &str) {
     let brief = brief_of("gen_ai.request.model");
     b.wait_for("tr.attr[data-key='gen_ai.request.model'] td.brief", &brief);
     b.wait_for("tr.attr.flag-unknown td.key", "gen_ai.bogus_setting");
-    // 1000 input tokens at $2.50/M + 200 output at $10/M.
+    // 1000 input tokens at $2.50/M + 200 output at $10/M (the embedded table, gpt-4o).
     b.wait_for("#span-cost", "$0.0045");
     b.wait_for("#d-cost", "$0.0045");
     b.screenshot(&format!("{shot}-span"));
@@ -141,7 +141,7 @@ async fn report_file_shows_the_same_views_offline() {
         genai_validator::Telemetry::from_sdk_spans(agent_spans(0), Some(&common::resource()));
     let report = validator.validate(&telemetry);
     let page = genai_live_page::LivePage::new(&loaded.registry, Default::default());
-    page.set_pricing(std::sync::Arc::new(common::TestPrices));
+    page.set_prices(genai_validator::insights::embedded_prices());
     page.ingest(telemetry, &report.spans, &report.logs, &report.metrics);
     let html = page.report_html("semconv report");
     let dir = common::webdriver::screenshot_dir().join("../browser-report");

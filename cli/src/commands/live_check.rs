@@ -134,7 +134,12 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         Some(t) => t.clone(),
         None => genai_otlp_receiver::random_token().into_diagnostic()?,
     };
-    let page = crate::page::live_page(&loaded.registry, args.bind, &token);
+    let page = crate::page::live_page(
+        &loaded.registry,
+        args.bind,
+        &token,
+        insight_options.prices.clone(),
+    );
     let serve_page = !args.no_page && !args.no_http;
     let config = ReceiverConfig {
         routes: serve_page.then(|| page.routes()),

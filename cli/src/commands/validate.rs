@@ -68,6 +68,7 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         ..Limits::default()
     };
     let mut session = Session::with_limits(&validator, limits);
+    let prices = insight_options.prices.clone();
     let insights = Collector::attach_new(&mut session, insight_options);
     let mut failed = false;
     // The HTML report shows the telemetry itself, so it keeps what it validated (as the
@@ -100,7 +101,7 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     let text = args.report.text_options();
     emit(args.output.as_deref(), |out| match args.format {
         Format::Html => {
-            let page = crate::page::report_page(&loaded.registry);
+            let page = crate::page::report_page(&loaded.registry, prices);
             page.ingest(kept, &report.spans, &report.logs, &report.metrics);
             out.write_all(page.report_html("semconv validate report").as_bytes())
         }

@@ -8,7 +8,7 @@ pub mod webdriver;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use genai_live_page::{LivePage, PageConfig, Pricing, Tokens};
+use genai_live_page::{LivePage, PageConfig};
 use genai_otlp_receiver::{Receiver, ReceiverConfig};
 use genai_validator::Validator;
 use opentelemetry::KeyValue;
@@ -21,20 +21,6 @@ pub const TOKEN: &str = "test-run-token";
 /// A hostile attribute value: must show as text and run nothing.
 pub const HOSTILE: &str =
     "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
-
-/// A flat test price: $2.50 per million input tokens, $10 per million output tokens.
-pub struct TestPrices;
-
-impl Pricing for TestPrices {
-    fn label(&self) -> String {
-        "test prices (2024-01-01)".into()
-    }
-    fn cost(&self, _provider: Option<&str>, model: &str, t: &Tokens) -> Option<f64> {
-        model
-            .starts_with("gpt-4o")
-            .then(|| (t.input as f64 * 2.5 + t.output as f64 * 10.0) / 1e6)
-    }
-}
 
 /// One agent request: `invoke_agent` > (`chat`, `execute_tool`), with a violation on the chat
 /// span (an unknown `gen_ai.` key) and a hostile value on the tool span.
@@ -135,7 +121,8 @@ impl Live {
                 ..PageConfig::default()
             },
         );
-        page.set_pricing(Arc::new(TestPrices));
+        // The embedded price table, as `semconv` uses it (gpt-4o: $2.50 / $10 per million).
+        page.set_prices(genai_validator::insights::embedded_prices());
         let config = ReceiverConfig {
             routes: Some(page.routes()),
             ..ReceiverConfig::ephemeral()

@@ -35,6 +35,26 @@ pub use build::InsightsBuilder;
 pub use distribution::Distribution;
 pub use finding::{InsightFinding, InsightId};
 pub use genai_pricing::{PriceTable, Usage};
+
+/// The token usage a span reports, read as the insights read it (also the older
+/// `prompt_tokens` / `completion_tokens` keys); `None` when it reports none.
+pub fn span_usage(span: &crate::telemetry::Span) -> Option<Usage> {
+    let f = facts::Facts::of(span);
+    f.has_usage.then_some(f.usage)
+}
+
+/// What a span's reported usage cost in USD with `prices`, priced as the insights price it
+/// (provider and response or request model through the table's match rules); `None` when the
+/// model has no known price or the table lacks one for a kind of token the span used.
+pub fn span_cost(prices: &PriceTable, span: &crate::telemetry::Span) -> Option<f64> {
+    let f = facts::Facts::of(span);
+    let found = prices.find(f.provider, f.model()?)?;
+    found
+        .prices
+        .missing_for(&f.usage)
+        .is_empty()
+        .then(|| found.prices.cost(&f.usage).total)
+}
 pub use metrics::{MetricCheck, MetricHistogram};
 pub use thresholds::{DEFAULT_MAX_AGENT_DEPTH, DEFAULT_REPEATED_TOOL_CALLS, Thresholds};
 pub use window::TraceWindow;
