@@ -107,35 +107,41 @@ impl SpanStart {
         self.telemetry = Some(telemetry.clone());
     }
 
-    fn value_of(&self, key: &str) -> Option<Cow<'static, str>> {
+    fn find(&self, key: &str) -> Option<&KeyValue> {
         self.sampling
             .iter()
             .chain(&self.attrs)
             .find(|kv| kv.key.as_str() == key)
-            .map(|kv| kv.value.as_str().into_owned().into())
     }
 
     fn listed(&self, key: &str) -> bool {
         self.descriptor.attributes.iter().any(|r| r.key == key)
     }
 
+    /// The name from the template: literal parts and attribute values, with the whitespace a
+    /// missing attribute leaves collapsed (`invoke_agent` without an agent name).
     fn span_name(&self) -> Cow<'static, str> {
         if let [NamePart::Literal(l)] = self.name {
             return Cow::Borrowed(l);
         }
-        let mut out = String::new();
+        let mut out = String::with_capacity(48);
         for part in self.name {
             match part {
                 NamePart::Literal(l) => out.push_str(l),
                 NamePart::Attribute(k) => {
-                    if let Some(v) = self.value_of(k) {
-                        out.push_str(&v);
+                    if let Some(kv) = self.find(k) {
+                        out.push_str(&kv.value.as_str());
                     }
                 }
             }
         }
-        let trimmed = out.split_whitespace().collect::<Vec<_>>().join(" ");
-        Cow::Owned(trimmed)
+        if out.starts_with(char::is_whitespace)
+            || out.ends_with(char::is_whitespace)
+            || out.contains("  ")
+        {
+            out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        Cow::Owned(out)
     }
 
     /// Starts the span.
@@ -145,7 +151,7 @@ impl SpanStart {
         if let Some(agent) = AgentScope::of(&parent) {
             for kv in agent.attributes() {
                 let k = kv.key.as_str();
-                if self.listed(k) && self.value_of(k).is_none() {
+                if self.listed(k) && self.find(k).is_none() {
                     let sampling = self
                         .descriptor
                         .attributes
