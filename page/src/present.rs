@@ -447,11 +447,8 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
-    use genai_validator::telemetry::{
-        Attributes, Resource, Scope, Span, SpanId, SpanKind, Status, TraceId,
-    };
+    use genai_validator::telemetry::{Attributes, Span, SpanId, SpanKind, TraceId};
     use genai_validator::{Telemetry, Validator};
 
     use crate::query::TraceQuery;
@@ -462,27 +459,17 @@ mod tests {
         for (k, v) in attrs {
             attributes.push(k.to_string(), v.to_string());
         }
-        Span {
-            trace_id: TraceId::from(trace),
-            span_id: SpanId::from(id),
-            parent_span_id: parent.map(SpanId::from),
-            trace_state: String::new(),
-            flags: 0,
-            name: name.to_owned().into(),
-            kind: SpanKind::Internal,
-            start_time_unix_nano: 1_000_000_000 + id * 1_000_000,
-            end_time_unix_nano: 1_000_000_000 + id * 2_000_000,
-            status: Status::Unset,
+        let mut span = Span::new(
+            TraceId::from(trace),
+            SpanId::from(id),
+            name.to_owned(),
+            SpanKind::Internal,
             attributes,
-            events: Vec::new(),
-            links: Vec::new(),
-            dropped_attributes_count: 0,
-            dropped_events_count: 0,
-            dropped_links_count: 0,
-            resource: Arc::new(Resource::default()),
-            scope: Arc::new(Scope::default()),
-            origin: genai_validator::telemetry::Origin::sdk(),
-        }
+        );
+        span.parent_span_id = parent.map(SpanId::from);
+        span.start_time_unix_nano = 1_000_000_000 + id * 1_000_000;
+        span.end_time_unix_nano = 1_000_000_000 + id * 2_000_000;
+        span
     }
 
     fn feed(store: &mut Store, spans: Vec<Span>) {

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
-use genai_validator::insights::{PriceTable, Usage, span_cost, span_usage};
+use genai_validator::insights::{PriceTable, Usage, span_usage_and_cost};
 use genai_validator::report::ItemReport;
 use genai_validator::telemetry::{LogRecord, Metric, PointValue, Span, Status, TraceId, Value};
 use genai_validator::{Finding, Level, Telemetry};
@@ -215,7 +215,7 @@ impl Store {
     }
 
     /// Prices inference spans from now on, as the insights do
-    /// ([`genai_validator::insights::span_cost`]).
+    /// ([`genai_validator::insights::span_usage_and_cost`]).
     pub fn set_prices(&mut self, prices: Arc<PriceTable>) {
         self.prices = Some(prices);
     }
@@ -324,10 +324,11 @@ impl Store {
         {
             push_bounded(&mut self.totals.ttft_ms, ttft * 1000.0, SAMPLES);
         }
-        let tokens = inference.then(|| span_usage(span).unwrap_or_default());
-        let cost = match (&self.prices, inference) {
-            (Some(p), true) => span_cost(p, span),
-            _ => None,
+        let (tokens, cost) = if inference {
+            let (usage, cost) = span_usage_and_cost(span, self.prices.as_deref());
+            (Some(usage.unwrap_or_default()), cost)
+        } else {
+            (None, None)
         };
         let limit = self.limits.max_spans_per_trace;
         let trace = self.new_trace(span.trace_id);

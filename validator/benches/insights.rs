@@ -4,13 +4,10 @@
 
 use std::borrow::Cow;
 use std::hint::black_box;
-use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use genai_validator::insights::{InsightOptions, Insights};
-use genai_validator::telemetry::{
-    Attributes, Origin, Span, SpanId, SpanKind, Status, TraceId, Value,
-};
+use genai_validator::telemetry::{Attributes, Span, SpanId, SpanKind, TraceId, Value};
 use genai_validator::{Telemetry, Validator};
 
 /// Span `i` of trace `i / 8`: the first of each trace an `invoke_agent`, then alternately a
@@ -55,31 +52,22 @@ fn span(i: u64) -> Span {
         ]
     };
     let trace = i / 8;
-    Span {
-        trace_id: TraceId::from(u128::from(trace + 1)),
-        span_id: SpanId::from(i + 1),
-        parent_span_id: (!first).then(|| SpanId::from(trace * 8 + 1)),
-        trace_state: String::new(),
-        flags: 1,
-        name: Cow::Borrowed("span"),
-        kind: if first {
+    let mut span = Span::new(
+        TraceId::from(u128::from(trace + 1)),
+        SpanId::from(i + 1),
+        Cow::Borrowed("span"),
+        if first {
             SpanKind::Internal
         } else {
             SpanKind::Client
         },
-        start_time_unix_nano: i,
-        end_time_unix_nano: i + 10,
-        status: Status::Unset,
-        attributes: Attributes(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect()),
-        events: Vec::new(),
-        links: Vec::new(),
-        dropped_attributes_count: 0,
-        dropped_events_count: 0,
-        dropped_links_count: 0,
-        resource: Arc::default(),
-        scope: Arc::default(),
-        origin: Origin::sdk(),
-    }
+        Attributes(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect()),
+    );
+    span.parent_span_id = (!first).then(|| SpanId::from(trace * 8 + 1));
+    span.flags = 1;
+    span.start_time_unix_nano = i;
+    span.end_time_unix_nano = i + 10;
+    span
 }
 
 fn bench(c: &mut Criterion) {

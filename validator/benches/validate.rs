@@ -3,12 +3,9 @@
 
 use std::borrow::Cow;
 use std::hint::black_box;
-use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use genai_validator::telemetry::{
-    Attributes, Origin, Span, SpanId, SpanKind, Status, TraceId, Value,
-};
+use genai_validator::telemetry::{Attributes, Span, SpanId, SpanKind, TraceId, Value};
 use genai_validator::{Session, Telemetry, Validator, decode_traces_json};
 
 fn chat(i: u64) -> Span {
@@ -33,27 +30,17 @@ fn chat(i: u64) -> Span {
         ("server.port", Value::I64(443)),
         ("openai.api.type", s("chat_completions")),
     ];
-    Span {
-        trace_id: TraceId::from(u128::from(i / 8 + 1)),
-        span_id: SpanId::from(i + 1),
-        parent_span_id: None,
-        trace_state: String::new(),
-        flags: 1,
-        name: Cow::Borrowed("chat gpt-4o"),
-        kind: SpanKind::Client,
-        start_time_unix_nano: 1,
-        end_time_unix_nano: 2,
-        status: Status::Unset,
-        attributes: Attributes(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect()),
-        events: Vec::new(),
-        links: Vec::new(),
-        dropped_attributes_count: 0,
-        dropped_events_count: 0,
-        dropped_links_count: 0,
-        resource: Arc::default(),
-        scope: Arc::default(),
-        origin: Origin::sdk(),
-    }
+    let mut span = Span::new(
+        TraceId::from(u128::from(i / 8 + 1)),
+        SpanId::from(i + 1),
+        Cow::Borrowed("chat gpt-4o"),
+        SpanKind::Client,
+        Attributes(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect()),
+    );
+    span.flags = 1;
+    span.start_time_unix_nano = 1;
+    span.end_time_unix_nano = 2;
+    span
 }
 
 fn otlp_json(n: u64) -> String {

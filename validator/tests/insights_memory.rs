@@ -5,12 +5,9 @@
 //! `cargo test --release -p genai-validator --test insights_memory -- --ignored --nocapture`
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use genai_validator::insights::{InsightOptions, InsightsBuilder, TraceWindow};
-use genai_validator::telemetry::{
-    Attributes, Origin, Span, SpanId, SpanKind, Status, TraceId, Value,
-};
+use genai_validator::telemetry::{Attributes, Span, SpanId, SpanKind, TraceId, Value};
 
 fn rss_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -50,27 +47,18 @@ fn span(i: u64) -> Span {
             ),
         ]
     };
-    Span {
-        trace_id: TraceId::from(u128::from(trace + 1)),
-        span_id: SpanId::from(i + 1),
-        parent_span_id: (!first).then(|| SpanId::from(trace * 8 + 8)),
-        trace_state: String::new(),
-        flags: 1,
-        name: Cow::Borrowed("span"),
-        kind: SpanKind::Internal,
-        start_time_unix_nano: i,
-        end_time_unix_nano: i + 5,
-        status: Status::Unset,
-        attributes: Attributes(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect()),
-        events: Vec::new(),
-        links: Vec::new(),
-        dropped_attributes_count: 0,
-        dropped_events_count: 0,
-        dropped_links_count: 0,
-        resource: Arc::default(),
-        scope: Arc::default(),
-        origin: Origin::sdk(),
-    }
+    let mut span = Span::new(
+        TraceId::from(u128::from(trace + 1)),
+        SpanId::from(i + 1),
+        Cow::Borrowed("span"),
+        SpanKind::Internal,
+        Attributes(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect()),
+    );
+    span.parent_span_id = (!first).then(|| SpanId::from(trace * 8 + 8));
+    span.flags = 1;
+    span.start_time_unix_nano = i;
+    span.end_time_unix_nano = i + 5;
+    span
 }
 
 #[test]

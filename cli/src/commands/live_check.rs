@@ -301,16 +301,16 @@ async fn serve(
                 if let Ok(mut v) = view.lock() {
                     v.shards = vec![Snapshot::default(); workers];
                 }
-                let shards = batches.blocking_drain_sharded(shards);
-                let mut report: Option<Report> = None;
-                for shard in shards {
-                    let part = shard.session.finish();
-                    match &mut report {
-                        None => report = Some(part),
-                        Some(r) => r.merge(part, &limits.report),
-                    }
+                let mut parts = batches
+                    .blocking_drain_sharded(shards)
+                    .into_iter()
+                    .map(|shard| shard.session.finish());
+                let mut report = parts
+                    .next()
+                    .unwrap_or_else(|| Session::new(&validator).finish());
+                for part in parts {
+                    report.merge(part, &limits.report);
                 }
-                let report = report.unwrap_or_else(|| Session::new(&validator).finish());
                 (report, insights.finish())
             })
             .into_diagnostic()?

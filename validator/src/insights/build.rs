@@ -54,6 +54,29 @@ fn row<K: Ord + Clone>(
     }
 }
 
+/// The row of `name` in a roll-up keyed by text (`other` once `max` keys are taken).
+fn named_row<'m>(map: &'m mut BTreeMap<String, Rollup>, name: &str, max: usize) -> &'m mut Rollup {
+    row(map, cut(name), || OTHER.to_string(), max)
+}
+
+impl Rollup {
+    /// Counts one span of the row: a call, failed or not, and its duration.
+    fn call(&mut self, failed: bool, duration: f64) {
+        self.calls += 1;
+        self.errors += u64::from(failed);
+        self.duration.add(duration);
+    }
+
+    /// Adds a span's usage and its cost (unpriced when the cost is unknown).
+    fn bill(&mut self, usage: &Usage, cost: Option<f64>) {
+        self.usage.add(usage);
+        match cost {
+            Some(c) => self.cost_usd += c,
+            None => self.unpriced_calls += 1,
+        }
+    }
+}
+
 impl InsightsBuilder {
     /// An empty builder.
     pub fn new(options: InsightOptions) -> Self {
@@ -160,7 +183,7 @@ impl InsightsBuilder {
         model: Option<&str>,
     ) -> Option<f64> {
         self.price(provider, model)
-            .and_then(|p| p.missing_for(usage).is_empty().then(|| p.cost(usage).total))
+            .and_then(|p| super::cost_of(&p, usage))
     }
 
     /// Adds one trace (all its spans; the order does not matter) and returns its summary.
@@ -275,9 +298,7 @@ impl InsightsBuilder {
             };
             if counted || kind == Kind::Inference {
                 let r = row(&mut self.out.models, model_key(), other_model, max_keys);
-                r.calls += 1;
-                r.errors += u64::from(failed);
-                r.duration.add(duration);
+                r.call(failed, duration);
                 if kind == Kind::Inference {
                     r.llm_calls += 1;
                     if failed && f.rate_limited() {
@@ -288,48 +309,24 @@ impl InsightsBuilder {
                     }
                 }
                 if counted {
-                    r.usage.add(&f.usage);
-                    match cost {
-                        Some(c) => r.cost_usd += c,
-                        None => r.unpriced_calls += 1,
-                    }
+                    r.bill(&f.usage, cost);
                 }
             }
             if f.op.is_some() || counted {
-                let r = row(
-                    &mut self.out.services,
-                    cut(service_name),
-                    || OTHER.to_string(),
-                    max_keys,
-                );
-                r.calls += 1;
-                r.errors += u64::from(failed);
+                let r = named_row(&mut self.out.services, service_name, max_keys);
+                r.call(failed, duration);
                 r.llm_calls += u64::from(kind == Kind::Inference);
-                r.duration.add(duration);
                 if counted {
-                    r.usage.add(&f.usage);
-                    match cost {
-                        Some(c) => r.cost_usd += c,
-                        None => r.unpriced_calls += 1,
-                    }
+                    r.bill(&f.usage, cost);
                 }
             }
             if let Some(name) = agent_name
                 && (counted || kind == Kind::Inference)
             {
-                let r = row(
-                    &mut self.out.agents,
-                    cut(name),
-                    || OTHER.to_string(),
-                    max_keys,
-                );
+                let r = named_row(&mut self.out.agents, name, max_keys);
                 r.llm_calls += u64::from(kind == Kind::Inference);
                 if counted {
-                    r.usage.add(&f.usage);
-                    match cost {
-                        Some(c) => r.cost_usd += c,
-                        None => r.unpriced_calls += 1,
-                    }
+                    r.bill(&f.usage, cost);
                 }
             }
             match kind {
@@ -350,28 +347,12 @@ impl InsightsBuilder {
                     t.tool_calls += 1;
                     self.out.tool_calls += 1;
                     let name = f.tool_name.unwrap_or(&span.name);
-                    let r = row(
-                        &mut self.out.tools,
-                        cut(name),
-                        || OTHER.to_string(),
-                        max_keys,
-                    );
-                    r.calls += 1;
-                    r.errors += u64::from(failed);
-                    r.duration.add(duration);
+                    named_row(&mut self.out.tools, name, max_keys).call(failed, duration);
                 }
                 Kind::Agent => {
                     t.agent_invocations += 1;
                     let name = f.agent_name.unwrap_or(UNKNOWN);
-                    let r = row(
-                        &mut self.out.agents,
-                        cut(name),
-                        || OTHER.to_string(),
-                        max_keys,
-                    );
-                    r.calls += 1;
-                    r.errors += u64::from(failed);
-                    r.duration.add(duration);
+                    named_row(&mut self.out.agents, name, max_keys).call(failed, duration);
                 }
                 Kind::Other => {}
             }

@@ -37,23 +37,28 @@ pub use finding::{InsightFinding, InsightId};
 pub use genai_pricing::{PriceTable, Usage};
 
 /// The token usage a span reports, read as the insights read it (also the older
-/// `prompt_tokens` / `completion_tokens` keys); `None` when it reports none.
-pub fn span_usage(span: &crate::telemetry::Span) -> Option<Usage> {
+/// `prompt_tokens` / `completion_tokens` keys), `None` when it reports none; and what that
+/// usage cost in USD with `prices`, priced as the insights price it (provider and response or
+/// request model through the table's match rules), `None` without a table, when the model has
+/// no known price or when the table lacks one for a kind of token the span used.
+pub fn span_usage_and_cost(
+    span: &crate::telemetry::Span,
+    prices: Option<&PriceTable>,
+) -> (Option<Usage>, Option<f64>) {
     let f = facts::Facts::of(span);
-    f.has_usage.then_some(f.usage)
+    let cost = prices
+        .zip(f.model())
+        .and_then(|(prices, m)| prices.find(f.provider, m))
+        .and_then(|found| cost_of(found.prices, &f.usage));
+    (f.has_usage.then_some(f.usage), cost)
 }
 
-/// What a span's reported usage cost in USD with `prices`, priced as the insights price it
-/// (provider and response or request model through the table's match rules); `None` when the
-/// model has no known price or the table lacks one for a kind of token the span used.
-pub fn span_cost(prices: &PriceTable, span: &crate::telemetry::Span) -> Option<f64> {
-    let f = facts::Facts::of(span);
-    let found = prices.find(f.provider, f.model()?)?;
-    found
-        .prices
-        .missing_for(&f.usage)
+/// What `usage` costs at `prices`; `None` when a kind of token it used has no price.
+pub(crate) fn cost_of(prices: &genai_pricing::TokenPrices, usage: &Usage) -> Option<f64> {
+    prices
+        .missing_for(usage)
         .is_empty()
-        .then(|| found.prices.cost(&f.usage).total)
+        .then(|| prices.cost(usage).total)
 }
 pub use metrics::{MetricCheck, MetricHistogram};
 pub use thresholds::{DEFAULT_MAX_AGENT_DEPTH, DEFAULT_REPEATED_TOOL_CALLS, Thresholds};

@@ -7,13 +7,6 @@ use crate::finding::{Finding, FindingId, Level};
 use crate::telemetry::{Attributes, Value};
 use crate::text::Text;
 
-/// What the data says about a condition.
-enum Decided {
-    Holds,
-    DoesNotHold,
-    Unknown,
-}
-
 impl Checker<'_> {
     /// Reports the definition's attributes that are missing from `attrs` (resolved by
     /// [`Checker::resolve`]). `errored` is the span status (`None` when the item has none, e.g.
@@ -35,19 +28,19 @@ impl Checker<'_> {
                 Req::Required => (FindingId::RequiredAttributeNotPresent, Level::Violation),
                 Req::OptIn => continue,
                 Req::Recommended(cond) => {
-                    match self.decide(cond, def, attrs, errored, &mut streaming) {
-                        Decided::DoesNotHold => continue,
-                        Decided::Holds | Decided::Unknown => (
-                            FindingId::RecommendedAttributeNotPresent,
-                            Level::Improvement,
-                        ),
+                    if self.decide(cond, def, attrs, errored, &mut streaming) == Some(false) {
+                        continue;
                     }
+                    (
+                        FindingId::RecommendedAttributeNotPresent,
+                        Level::Improvement,
+                    )
                 }
                 Req::Conditional(cond) => {
                     let level = match self.decide(cond, def, attrs, errored, &mut streaming) {
-                        Decided::Holds => Level::Violation,
-                        Decided::DoesNotHold => continue,
-                        Decided::Unknown => Level::Information,
+                        Some(true) => Level::Violation,
+                        Some(false) => continue,
+                        None => Level::Information,
                     };
                     (FindingId::ConditionallyRequiredAttributeNotPresent, level)
                 }
@@ -61,6 +54,7 @@ impl Checker<'_> {
         }
     }
 
+    /// Whether `cond` holds for this item; `None` when the data cannot tell.
     fn decide(
         &self,
         cond: Condition,
@@ -68,25 +62,18 @@ impl Checker<'_> {
         attrs: &Attributes,
         errored: Option<bool>,
         streaming: &mut Option<bool>,
-    ) -> Decided {
-        let holds = |b: bool| {
-            if b {
-                Decided::Holds
-            } else {
-                Decided::DoesNotHold
-            }
-        };
+    ) -> Option<bool> {
         match cond {
-            Condition::Undecidable => Decided::Unknown,
-            Condition::WhenError => errored.map_or(Decided::Unknown, holds),
-            Condition::WhenPresent(other) => holds(self.has(other)),
-            Condition::WhenValue(other, wanted) => holds(
+            Condition::Undecidable => None,
+            Condition::WhenError => errored,
+            Condition::WhenPresent(other) => Some(self.has(other)),
+            Condition::WhenValue(other, wanted) => Some(
                 self.has(other)
                     && self
                         .value_of(other, attrs)
                         .is_some_and(|v| value_is(v, wanted)),
             ),
-            Condition::Streaming => holds(*streaming.get_or_insert_with(|| {
+            Condition::Streaming => Some(*streaming.get_or_insert_with(|| {
                 def.streaming.iter().any(|a| {
                     self.has(*a)
                         && self

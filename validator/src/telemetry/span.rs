@@ -158,3 +158,45 @@ pub struct Span {
     /// Where the span was read from.
     pub origin: Origin,
 }
+
+impl Span {
+    /// A span with these ids, name, kind and attributes, and nothing else: no parent, times
+    /// 0, status unset, no events or links, empty resource and scope, from the SDK. Set the
+    /// other fields on the result (for tests, benchmarks and adapters).
+    ///
+    /// ```
+    /// use genai_validator::telemetry::{Attributes, Span, SpanId, SpanKind, TraceId};
+    /// let mut span = Span::new(TraceId::from(1), SpanId::from(2), "chat", SpanKind::Client, Attributes::new());
+    /// span.parent_span_id = Some(SpanId::from(1));
+    /// assert_eq!(span.name, "chat");
+    /// ```
+    pub fn new(
+        trace_id: TraceId,
+        span_id: SpanId,
+        name: impl Into<Cow<'static, str>>,
+        kind: SpanKind,
+        attributes: Attributes,
+    ) -> Span {
+        Span {
+            trace_id,
+            span_id,
+            parent_span_id: None,
+            trace_state: String::new(),
+            flags: 0,
+            name: name.into(),
+            kind,
+            start_time_unix_nano: 0,
+            end_time_unix_nano: 0,
+            status: Status::Unset,
+            attributes,
+            events: Vec::new(),
+            links: Vec::new(),
+            dropped_attributes_count: 0,
+            dropped_events_count: 0,
+            dropped_links_count: 0,
+            resource: Arc::default(),
+            scope: Arc::default(),
+            origin: Origin::sdk(),
+        }
+    }
+}

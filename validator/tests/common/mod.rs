@@ -1,12 +1,9 @@
 //! Helpers shared by the validator's tests.
 #![allow(dead_code)]
 
-use std::borrow::Cow;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
-use genai_validator::telemetry::{
-    Attributes, Origin, Span, SpanId, SpanKind, Status, TraceId, Value,
-};
+use genai_validator::telemetry::{Attributes, Span, SpanId, SpanKind, TraceId, Value};
 use genai_validator::{Options, Validator};
 
 pub fn registry() -> &'static genai_registry::ResolvedRegistry {
@@ -34,32 +31,24 @@ pub fn span_in(
     kind: SpanKind,
     attrs: &[(&str, Value)],
 ) -> Span {
-    Span {
-        trace_id: TraceId::from(trace),
-        span_id: SpanId::from(id),
-        parent_span_id: parent.map(SpanId::from),
-        trace_state: String::new(),
-        flags: 1,
-        name: Cow::Owned(name.to_string()),
+    let attributes = Attributes(
+        attrs
+            .iter()
+            .map(|(k, v)| ((*k).to_string().into(), v.clone()))
+            .collect(),
+    );
+    let mut span = Span::new(
+        TraceId::from(trace),
+        SpanId::from(id),
+        name.to_string(),
         kind,
-        start_time_unix_nano: 1,
-        end_time_unix_nano: 2,
-        status: Status::Unset,
-        attributes: Attributes(
-            attrs
-                .iter()
-                .map(|(k, v)| ((*k).to_string().into(), v.clone()))
-                .collect(),
-        ),
-        events: Vec::new(),
-        links: Vec::new(),
-        dropped_attributes_count: 0,
-        dropped_events_count: 0,
-        dropped_links_count: 0,
-        resource: Arc::default(),
-        scope: Arc::default(),
-        origin: Origin::sdk(),
-    }
+        attributes,
+    );
+    span.parent_span_id = parent.map(SpanId::from);
+    span.flags = 1;
+    span.start_time_unix_nano = 1;
+    span.end_time_unix_nano = 2;
+    span
 }
 
 pub fn s(v: &str) -> Value {
