@@ -1,12 +1,13 @@
 //! The insight arguments shared by `validate`, `live-check`, `insights` and `demo`: price
 //! table and thresholds.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use genai_pricing::PriceTable;
 use genai_validator::insights::{
-    InsightOptions, Insights, InsightsBuilder, Thresholds, embedded_prices,
+    InsightOptions, Insights, InsightsBuilder, Thresholds, TraceInsight, embedded_prices,
 };
 use genai_validator::session::CompletedTrace;
 use genai_validator::telemetry::Span;
@@ -108,16 +109,27 @@ impl InsightArgs {
 }
 
 /// Insights built from a [`Session`]'s completed traces (the session's trace sink) plus the
-/// metrics of each batch: the same engine that produces the report.
+/// metrics of each batch: the same engine that produces the report. It also keeps the last
+/// completed traces' figures, for a live view.
 #[derive(Clone)]
-pub struct Collector(Arc<std::sync::Mutex<InsightsBuilder>>);
+pub struct Collector(Arc<Mutex<Collected>>);
+
+struct Collected {
+    builder: InsightsBuilder,
+    /// The last [`RECENT_TRACES`] completed traces, newest last.
+    recent: VecDeque<TraceInsight>,
+}
+
+/// Completed traces a [`Collector`] keeps for [`Collector::recent`].
+pub const RECENT_TRACES: usize = 5;
 
 impl Collector {
     /// A collector with `options`, attached to no session yet.
     pub fn new(options: InsightOptions) -> Self {
-        Collector(Arc::new(std::sync::Mutex::new(InsightsBuilder::new(
-            options,
-        ))))
+        Collector(Arc::new(Mutex::new(Collected {
+            builder: InsightsBuilder::new(options),
+            recent: VecDeque::with_capacity(RECENT_TRACES),
+        })))
     }
 
     /// A collector with `options`, attached to `session` as its trace sink.
@@ -127,24 +139,36 @@ impl Collector {
         collector
     }
 
+    fn lock(&self) -> MutexGuard<'_, Collected> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Makes this collector `session`'s trace sink (several sessions may share one, e.g. the
     /// shards of `live-check`).
     pub fn attach(&self, session: &mut Session<'_>) {
         let sink = self.clone();
         session.set_sink(move |trace: &CompletedTrace<'_>| {
             let spans: Vec<&Span> = trace.spans.iter().collect();
-            if let Ok(mut b) = sink.0.lock() {
-                b.add_trace(&spans);
+            let mut c = sink.lock();
+            let mut insight = c.builder.add_trace(&spans);
+            // The live view shows figures, not the per-span breakdown.
+            insight.span_figures = Vec::new();
+            if c.recent.len() == RECENT_TRACES {
+                c.recent.pop_front();
             }
+            c.recent.push_back(insight);
         });
     }
 
     /// Validates `telemetry` in `session` and adds its metrics to the insights.
     pub fn push(&self, session: &mut Session<'_>, telemetry: &Telemetry) {
-        if let Ok(mut b) = self.0.lock() {
-            b.add_metrics(&telemetry.metrics);
-        }
+        self.lock().builder.add_metrics(&telemetry.metrics);
         session.push(telemetry);
+    }
+
+    /// The last completed traces' figures, newest first.
+    pub fn recent(&self) -> Vec<TraceInsight> {
+        self.lock().recent.iter().rev().cloned().collect()
     }
 
     /// The insights, once the session has finished (its last traces delivered).
@@ -152,12 +176,15 @@ impl Collector {
         match Arc::try_unwrap(self.0) {
             Ok(m) => m
                 .into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .unwrap_or_else(PoisonError::into_inner)
+                .builder
                 .finish(),
-            Err(shared) => match shared.lock() {
-                Ok(b) => b.snapshot().clone(),
-                Err(poisoned) => poisoned.into_inner().snapshot().clone(),
-            },
+            Err(shared) => shared
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .builder
+                .snapshot()
+                .clone(),
         }
     }
 }

@@ -134,3 +134,39 @@ fn prices_files_replace_or_extend_the_table() {
     assert_eq!(bad_code, 2);
     assert!(bad_err.contains("--prices"), "{bad_err}");
 }
+
+/// Telemetry text is hostile: escape sequences in a span name, a key, a model or a service
+/// name must not reach the terminal as such (they could recolour, retitle or clear it).
+#[test]
+fn terminal_escapes_in_telemetry_are_shown_escaped() {
+    let path = std::env::temp_dir().join(format!("semconv-escapes-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc\u001b[2J"}}]},
+          "scopeSpans":[{"scope":{"name":"x"},"spans":[{"traceId":"00000000000000000000000000000001",
+          "spanId":"0000000000000001","name":"chat \u001b[31mevil\u001b]0;title\u0007\u202e","kind":3,
+          "startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[
+          {"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+          {"key":"gen_ai.\u001b[1mbad\nforged line","value":{"stringValue":"v"}},
+          {"key":"gen_ai.request.model","value":{"stringValue":"m\u001b[5m"}}]}]}]}]}"#,
+    )
+    .expect("write");
+    let file = path.to_str().expect("utf-8");
+    let outputs = [
+        semconv(&["validate", file]),
+        semconv(&["validate", "--verbose", file]),
+        semconv(&["insights", file]),
+    ];
+    let _ = std::fs::remove_file(&path);
+    for (code, out, err) in outputs {
+        assert!(code == 0 || code == 1, "{code}: {err}");
+        for text in [&out, &err] {
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+                "raw control text: {text:?}"
+            );
+            assert!(!text.contains("\nforged line"), "{text}");
+        }
+        assert!(out.contains(r"\u{1b}"), "{out}");
+    }
+}

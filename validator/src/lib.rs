@@ -50,5 +50,5 @@ pub use report::{
 };
 pub use session::{Limits, Session, Snapshot, TraceSink};
 pub use telemetry::Telemetry;
-pub use text::Text;
+pub use text::{MAX_SHOWN, Text, clip, printable};
 pub use validator::Validator;

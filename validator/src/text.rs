@@ -7,9 +7,10 @@
 //! per finding, which matters at a million spans per second. Text built from the telemetry
 //! itself (an unknown key, a message quoting a value) is shared behind an [`Arc`].
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::HashSet;
 use std::fmt;
+use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 use std::sync::{Arc, Mutex};
@@ -180,19 +181,64 @@ impl From<Text> for String {
 }
 
 /// Longest telemetry string quoted whole in a message or used as a finding's attribute.
-pub(crate) const MAX_SHOWN: usize = 200;
+pub const MAX_SHOWN: usize = 200;
 
-/// Telemetry text as shown in findings: whole up to [`MAX_SHOWN`] bytes, else its start and its
-/// length (a 15 MiB key must not become a 15 MiB message).
-pub(crate) fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+/// Whether showing `c` as is could move a terminal's cursor, recolour or retitle it, or reorder
+/// the text around it: control characters (C0, DEL, C1, including newlines and tabs) and the
+/// bidirectional formatting characters.
+fn unsafe_to_show(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Telemetry text made safe to show on a terminal or in a text report: every control or
+/// bidirectional-formatting character is written as its escape (`\u{1b}`), the rest as is. Text
+/// without such characters is borrowed, not copied.
+///
+/// ```
+/// assert_eq!(genai_validator::printable("chat \u{1b}[31mgpt"), "chat \\u{1b}[31mgpt");
+/// assert_eq!(genai_validator::printable("chat gpt-4o"), "chat gpt-4o");
+/// ```
+pub fn printable(s: &str) -> Cow<'_, str> {
+    let clean = if s.is_ascii() {
+        !s.bytes().any(|b| b < 0x20 || b == 0x7f)
+    } else {
+        !s.chars().any(unsafe_to_show)
+    };
+    if clean {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if unsafe_to_show(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Telemetry text as shown in findings and reports: [`printable`], and whole up to
+/// [`MAX_SHOWN`] bytes, else its start and its length (a 15 MiB key must not become a 15 MiB
+/// message).
+///
+/// ```
+/// let long = "k".repeat(1000);
+/// assert!(genai_validator::clip(&long).ends_with("… (1000 bytes)"));
+/// ```
+pub fn clip(s: &str) -> Cow<'_, str> {
     if s.len() <= MAX_SHOWN {
-        return std::borrow::Cow::Borrowed(s);
+        return printable(s);
     }
     let mut end = MAX_SHOWN;
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    std::borrow::Cow::Owned(format!("{}… ({} bytes)", &s[..end], s.len()))
+    Cow::Owned(format!("{}… ({} bytes)", printable(&s[..end]), s.len()))
 }
 
 /// Every string interned so far. Registry text only (keys, definition ids, messages built

@@ -42,12 +42,12 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
                 telemetry.append(&mut t);
                 for e in errs {
                     errors += 1;
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", genai_validator::printable(&e.to_string()));
                 }
             }
             Err(e) => {
                 errors += 1;
-                eprintln!("error: {e}");
+                eprintln!("error: {}", genai_validator::printable(&e.to_string()));
             }
         }
     }

@@ -263,7 +263,11 @@ async fn serve(
         );
     }
 
-    let view = Arc::new(Mutex::new(ViewState::default()));
+    let insights = Collector::new(insight_options);
+    let view = Arc::new(Mutex::new(ViewState {
+        insights: Some(insights.clone()),
+        ..ViewState::default()
+    }));
     let limits = Limits {
         report: ReportLimits {
             max_items: args.max_report_items,
@@ -283,7 +287,6 @@ async fn serve(
             .spawn(move || {
                 // Each shard lists its share, so the merged report stays within the limits.
                 let shard_limits = limits.shard(workers);
-                let insights = Collector::new(insight_options);
                 let shards: Vec<Shard<'_>> = (0..workers)
                     .map(|index| {
                         let mut session = Session::with_limits(&validator, shard_limits);
@@ -485,6 +488,8 @@ fn violation_summary(
 #[derive(Default)]
 struct ViewState {
     shards: Vec<Snapshot>,
+    /// Where the completed traces' figures (tokens, cost, LLM calls) come from.
+    insights: Option<Collector>,
     /// Lines printed by the last in-place refresh (to move the cursor back).
     drawn: usize,
 }
@@ -545,6 +550,13 @@ impl ViewState {
                 let _ = writeln!(out, "  {n:>9}  {id}");
             }
         }
+        let completed = self.insights.as_ref().map(Collector::recent);
+        if let Some(completed) = completed.filter(|c| !c.is_empty()) {
+            let _ = writeln!(out, "completed traces:");
+            for t in completed {
+                let _ = writeln!(out, "  {}", t.line());
+            }
+        }
         if !snap.recent.is_empty() {
             let _ = writeln!(out, "last traces:");
             for trace in snap.recent.iter().take(LAST_TRACES) {
@@ -557,7 +569,7 @@ impl ViewState {
                         _ => "✓",
                     };
                     let pad = "  ".repeat(node.depth + 1);
-                    let _ = write!(out, "  {pad}{mark} {}", span.name);
+                    let _ = write!(out, "  {pad}{mark} {}", genai_validator::clip(&span.name));
                     if !span.ids.is_empty() {
                         let ids: Vec<&str> = span.ids.iter().map(|i| i.as_str()).collect();
                         let _ = write!(out, "  [{}]", ids.join(", "));
@@ -596,6 +608,13 @@ impl ViewState {
                 .map(|(id, n)| format!("{id} {n}"))
                 .collect();
             let _ = write!(line, " [{}]", ids.join(", "));
+        }
+        if let Some(t) = self
+            .insights
+            .as_ref()
+            .and_then(|c| c.recent().into_iter().next())
+        {
+            let _ = write!(line, "; last completed {}", t.line());
         }
         line
     }
@@ -733,4 +752,91 @@ fn live_json(o: &Outcome) -> serde_json::Value {
         },
         "items_not_listed": o.report.not_listed().total(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use genai_validator::telemetry::{
+        Attributes, Span, SpanId, SpanKind, Telemetry, TraceId, Value,
+    };
+
+    use super::*;
+
+    fn span(id: u64, parent: Option<u64>, name: &str, attrs: &[(&'static str, Value)]) -> Span {
+        let attributes: Attributes = attrs
+            .iter()
+            .map(|(k, v)| ((*k).into(), v.clone()))
+            .collect();
+        let kind = if parent.is_some() {
+            SpanKind::Client
+        } else {
+            SpanKind::Internal
+        };
+        let mut s = Span::new(
+            TraceId::from(7),
+            SpanId::from(id),
+            name.to_owned(),
+            kind,
+            attributes,
+        );
+        s.parent_span_id = parent.map(SpanId::from);
+        s.end_time_unix_nano = 2_000_000_000;
+        s
+    }
+
+    #[test]
+    fn the_live_view_lists_completed_traces_with_tokens_cost_and_calls() {
+        let validator = Validator::new(genai_validator::embedded_registry());
+        let insights = Collector::new(InsightOptions::default());
+        let mut session = Session::new(&validator);
+        insights.attach(&mut session);
+        let s = |v: &str| Value::from(v);
+        let telemetry = Telemetry {
+            spans: vec![
+                span(
+                    1,
+                    None,
+                    "invoke_agent planner\u{1b}[2J",
+                    &[("gen_ai.operation.name", s("invoke_agent"))],
+                ),
+                span(
+                    2,
+                    Some(1),
+                    "chat gpt-4o",
+                    &[
+                        ("gen_ai.operation.name", s("chat")),
+                        ("gen_ai.provider.name", s("openai")),
+                        ("gen_ai.request.model", s("gpt-4o")),
+                        ("gen_ai.response.model", s("gpt-4o-2024-08-06")),
+                        ("gen_ai.usage.input_tokens", Value::from(1000_i64)),
+                        ("gen_ai.usage.output_tokens", Value::from(200_i64)),
+                    ],
+                ),
+            ],
+            ..Telemetry::default()
+        };
+        insights.push(&mut session, &telemetry);
+        let _ = session.finish();
+        let view = ViewState {
+            insights: Some(insights),
+            ..ViewState::default()
+        };
+        let text = view.render(&StatsSnapshot::default(), "127.0.0.1:4318");
+        let line = text
+            .lines()
+            .skip_while(|l| *l != "completed traces:")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            line.starts_with("  trace 00000000000000000000000000000007 invoke_agent planner\\u{1b}[2J · 1 LLM call · 0 tool calls · 1200 tokens (1000 in, 200 out) · $"),
+            "{text}"
+        );
+        assert!(
+            !line.contains("$0 ·") && !line.contains("unpriced"),
+            "{line}"
+        );
+        assert!(line.ends_with("· 2.000s · ok"), "{line}");
+        let plain = view.plain_line(&StatsSnapshot::default());
+        assert!(plain.contains("; last completed trace 0000"), "{plain}");
+    }
 }

@@ -85,13 +85,13 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
                 drop(t);
                 for e in errs {
                     failed = true;
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", genai_validator::printable(&e.to_string()));
                     session.input_error(e.to_string());
                 }
             }
             Err(e) => {
                 failed = true;
-                eprintln!("error: {e}");
+                eprintln!("error: {}", genai_validator::printable(&e.to_string()));
                 session.input_error(e.to_string());
             }
         }

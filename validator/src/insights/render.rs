@@ -4,15 +4,14 @@ use std::fmt::Write;
 
 use serde_json::{Value as J, json};
 
-use super::{Distribution, InsightFinding, Insights, Rollup};
+use super::{Distribution, InsightFinding, Insights, Rollup, TraceInsight};
 use crate::finding::Level;
 use crate::report::junit::esc;
+use crate::text::clip;
 
-/// Telemetry text made safe for a terminal: control characters become `�`.
+/// Telemetry text as a table cell or line of the text rendering (see [`clip`]).
 fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
+    clip(s).into_owned()
 }
 
 /// An aligned table: the first column left-aligned, the others right-aligned.
@@ -80,6 +79,41 @@ fn cost_cell(r: &Rollup) -> String {
         format!("{} +{} unpriced", usd(r.cost_usd), r.unpriced_calls)
     } else {
         usd(r.cost_usd)
+    }
+}
+
+fn trace_cost(t: &TraceInsight) -> String {
+    if t.unpriced_calls > 0 {
+        format!("{} +{} unpriced", usd(t.cost_usd), t.unpriced_calls)
+    } else {
+        usd(t.cost_usd)
+    }
+}
+
+fn trace_outcome(t: &TraceInsight) -> &'static str {
+    if t.failed { "failed" } else { "ok" }
+}
+
+impl TraceInsight {
+    /// The trace on one line, as a live view lists traces as they complete: id, root span,
+    /// LLM and tool calls, tokens (input and output), cost, duration and outcome. Telemetry
+    /// text in it is [`printable`](crate::printable).
+    pub fn line(&self) -> String {
+        format!(
+            "trace {} {} · {} LLM call{} · {} tool call{} · {} tokens ({} in, {} out) · {} · {:.3}s · {}",
+            self.trace_id,
+            clean(&self.root),
+            self.llm_calls,
+            if self.llm_calls == 1 { "" } else { "s" },
+            self.tool_calls,
+            if self.tool_calls == 1 { "" } else { "s" },
+            self.usage.total(),
+            self.usage.input,
+            self.usage.output,
+            trace_cost(self),
+            self.duration_s,
+            trace_outcome(self)
+        )
     }
 }
 
@@ -201,13 +235,9 @@ pub fn text(i: &Insights) -> String {
                 t.llm_calls.to_string(),
                 t.tool_calls.to_string(),
                 t.usage.total().to_string(),
-                if t.unpriced_calls > 0 {
-                    format!("{} +{} unpriced", usd(t.cost_usd), t.unpriced_calls)
-                } else {
-                    usd(t.cost_usd)
-                },
+                trace_cost(t),
                 format!("{:.3}s", t.duration_s),
-                if t.failed { "failed" } else { "ok" }.to_string(),
+                trace_outcome(t).to_string(),
             ]
         })
         .collect();

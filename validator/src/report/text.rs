@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use super::{ItemReport, ItemSignal, Report};
 use crate::finding::{FindingId, Level};
 use crate::telemetry::TraceId;
-use crate::text::clip;
+use crate::text::{clip, printable};
 use crate::tree::SpanTree;
 
 /// What the text report lists.
@@ -239,7 +239,7 @@ fn write_folds(out: &mut dyn Write, report: &Report, options: &TextOptions) -> i
                 g.key.def.unwrap_or("(no definition)"),
                 signal_word(g.key.signal, g.count)
             )?;
-            writeln!(out, "      {}", g.message)?;
+            writeln!(out, "      {}", printable(g.message))?;
             if !g.samples.is_empty() {
                 let names: Vec<String> = g.samples.iter().map(|i| sample_label(i)).collect();
                 let shown: usize = g.samples.len();
@@ -319,7 +319,7 @@ pub fn write(report: &Report, out: &mut dyn Write, options: &TextOptions) -> io:
         }
     )?;
     for e in &report.input_errors {
-        writeln!(out, "input error: {e}")?;
+        writeln!(out, "input error: {}", printable(e))?;
     }
     write_folds(out, report, options)?;
     // Spans: per trace, in order of first appearance.
