@@ -112,7 +112,7 @@ pub fn write_report(
         )),
         ReportFormat::Junit => match insights {
             None => report.write_junit(out),
-            Some(i) => out.write_all(render::junit_into(&report.to_junit(), i).as_bytes()),
+            Some(i) => report.write_junit_with(out, &[&render::junit_suite(i)]),
         },
     }
 }

@@ -93,6 +93,30 @@ pub fn load_file_with(
     path: impl AsRef<Path>,
     options: &LoadOptions,
 ) -> Result<(Telemetry, Vec<InputError>), InputError> {
+    let mut all = Telemetry::new();
+    let errors = stream_file_with(path, options, &mut |mut t| all.append(&mut t))?;
+    Ok((all, errors))
+}
+
+/// Reads a telemetry file request by request (one JSON document, JSON Lines line, or protobuf
+/// frame at a time), as [`load_file_with`] does, handing each decoded request to `each` in
+/// file order as soon as it is decoded: what is in memory is the file's bytes and one request,
+/// not every request of the file. Returns the located errors (see [`load_file`]).
+///
+/// ```no_run
+/// use genai_validator::input::{LoadOptions, stream_file_with};
+/// let mut spans = 0;
+/// let errors = stream_file_with("traces.jsonl", &LoadOptions::default(), &mut |t| {
+///     spans += t.spans.len();
+/// })?;
+/// println!("{spans} spans, {} unreadable requests", errors.len());
+/// # Ok::<(), genai_validator::InputError>(())
+/// ```
+pub fn stream_file_with(
+    path: impl AsRef<Path>,
+    options: &LoadOptions,
+    each: &mut dyn FnMut(Telemetry),
+) -> Result<Vec<InputError>, InputError> {
     let path = path.as_ref();
     let source = Source::File(Arc::from(path));
     let bytes = std::fs::read(path).map_err(|e| InputError {
@@ -103,7 +127,7 @@ pub fn load_file_with(
     if options.format.is_none() {
         options.format = format_from_extension(path);
     }
-    Ok(load_bytes(&bytes, source, &options))
+    Ok(stream_bytes(&bytes, source, &options, each))
 }
 
 /// Decodes the content of a file (or of standard input) from `source`; see [`load_file`].
@@ -112,8 +136,22 @@ pub fn load_bytes(
     source: Source,
     options: &LoadOptions,
 ) -> (Telemetry, Vec<InputError>) {
+    let mut all = Telemetry::new();
+    let errors = stream_bytes(bytes, source, options, &mut |mut t| all.append(&mut t));
+    (all, errors)
+}
+
+/// [`load_bytes`], request by request: see [`stream_file_with`].
+pub fn stream_bytes(
+    bytes: &[u8],
+    source: Source,
+    options: &LoadOptions,
+    each: &mut dyn FnMut(Telemetry),
+) -> Vec<InputError> {
     let mut loader = Loader {
         out: Telemetry::new(),
+        each,
+        anything: false,
         errors: Vec::new(),
         source,
         request: 0,
@@ -124,7 +162,7 @@ pub fn load_bytes(
             Origin::new(loader.source.clone()),
             InputErrorKind::Empty(why),
         );
-        return (loader.out, loader.errors);
+        return loader.errors;
     }
     match format {
         Format::Json => {
@@ -146,14 +184,14 @@ pub fn load_bytes(
             }
         }
     }
-    if loader.out.is_empty() && loader.errors.is_empty() {
+    if !loader.anything && loader.errors.is_empty() {
         let origin = Origin::new(loader.source.clone());
         loader.error(
             origin,
             InputErrorKind::Empty("its requests hold no spans, log records or metrics"),
         );
     }
-    (loader.out, loader.errors)
+    loader.errors
 }
 
 /// Why a file cannot hold anything, when it cannot.
@@ -254,14 +292,27 @@ fn signal_from_name(source: &Source) -> Option<Signal> {
     }
 }
 
-struct Loader {
+struct Loader<'e> {
+    /// The request being decoded.
     out: Telemetry,
+    /// Where each decoded request goes.
+    each: &'e mut dyn FnMut(Telemetry),
+    /// Whether any request held anything.
+    anything: bool,
     errors: Vec<InputError>,
     source: Source,
     request: u64,
 }
 
-impl Loader {
+impl Loader<'_> {
+    /// Hands the request decoded so far (if it holds anything) to `each`.
+    fn hand_over(&mut self) {
+        if !self.out.is_empty() {
+            self.anything = true;
+            (self.each)(std::mem::take(&mut self.out));
+        }
+    }
+
     fn origin(&self, line: Option<u64>, offset: Option<u64>) -> Origin {
         Origin {
             source: self.source.clone(),
@@ -301,6 +352,7 @@ impl Loader {
             };
             self.error(origin, err.into());
         }
+        self.hand_over();
         self.request += 1;
     }
 
@@ -314,6 +366,7 @@ impl Loader {
             if let Err(err) = decode_json_into(line, signal, &origin, &mut self.out) {
                 self.error(origin, err.shifted(number - 1, 0).into());
             }
+            self.hand_over();
             self.request += 1;
         }
     }
@@ -363,6 +416,7 @@ impl Loader {
         if let Err(err) = result {
             self.error(origin, err.shifted(0, offset as u64).into());
         }
+        self.hand_over();
         self.request += 1;
     }
 }

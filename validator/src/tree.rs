@@ -6,7 +6,7 @@
 //! [`Link::SelfParent`] root, and spans whose parent chain loops are shown from the first of
 //! them in input order, marked [`Link::Cycle`].
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::telemetry::SpanId;
 

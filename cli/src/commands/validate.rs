@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use genai_validator::input::{LoadOptions, stream_file_with};
 use genai_validator::session::Limits;
-use genai_validator::{Options, ReportLimits, Session, Validator, load_file};
+use genai_validator::{InputError, Options, ReportLimits, Session, Validator};
 
 use crate::insight_args::{Collector, InsightArgs};
 use crate::output::emit;
@@ -45,6 +46,17 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
+/// What the decoding thread hands to the validating one.
+enum Decoded {
+    /// One request of a file.
+    Request(genai_validator::Telemetry),
+    /// A request (or a whole file) that could not be read.
+    Error(InputError),
+}
+
+/// Decoded requests waiting for validation, at most.
+const DECODED_IN_FLIGHT: usize = 4;
+
 /// Runs the command: exit 0 without violations, 1 with violations, 2 when some input could
 /// not be read (what could be read is still validated and reported).
 pub fn run(args: Args) -> miette::Result<ExitCode> {
@@ -74,28 +86,42 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     // The HTML report shows the telemetry itself, so it keeps what it validated (as the
     // report's own lists are bounded, so is the page's store).
     let mut kept = genai_validator::Telemetry::new();
-    for path in &args.files {
-        match load_file(path) {
-            Ok((mut t, errs)) => {
-                insights.push(&mut session, &t);
-                if args.format == Format::Html {
-                    kept.append(&mut t);
-                }
-                // Freed here, file by file: only the report outlives the input.
-                drop(t);
-                for e in errs {
-                    failed = true;
-                    eprintln!("error: {}", genai_validator::printable(&e.to_string()));
-                    session.input_error(e.to_string());
+    // Files are decoded on their own thread, request by request, while this one validates:
+    // only a few decoded requests are in memory at a time, and both cores work.
+    let (sender, requests) = std::sync::mpsc::sync_channel::<Decoded>(DECODED_IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let files = &args.files;
+        scope.spawn(move || {
+            for path in files {
+                let mut each = |t| {
+                    let _ = sender.send(Decoded::Request(t));
+                };
+                let errors = match stream_file_with(path, &LoadOptions::default(), &mut each) {
+                    Ok(errors) => errors,
+                    Err(e) => vec![e],
+                };
+                for e in errors {
+                    let _ = sender.send(Decoded::Error(e));
                 }
             }
-            Err(e) => {
-                failed = true;
-                eprintln!("error: {}", genai_validator::printable(&e.to_string()));
-                session.input_error(e.to_string());
+        });
+        for decoded in requests {
+            match decoded {
+                Decoded::Request(mut t) => {
+                    insights.push(&mut session, &t);
+                    if args.format == Format::Html {
+                        kept.append(&mut t);
+                    }
+                }
+                Decoded::Error(e) => {
+                    failed = true;
+                    let message = e.to_string();
+                    eprintln!("error: {}", genai_validator::printable(&message));
+                    session.input_error(message);
+                }
             }
         }
-    }
+    });
     let report = session.finish();
     let insights = insights.finish();
     let text = args.report.text_options();

@@ -1,6 +1,9 @@
 //! The [`InsightsBuilder`]: traces in, figures and findings out.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
 
 use genai_pricing::{TokenPrices, Usage};
 
@@ -19,13 +22,19 @@ const OTHER: &str = "(other)";
 /// Key for an absent name.
 const UNKNOWN: &str = "(unknown)";
 
+/// A price looked up in the table: `None` when the table has none for the model.
+type FoundPrice = Option<Arc<TokenPrices>>;
+
 /// Accumulates insights trace by trace; [`InsightsBuilder::finish`] adds the checks that need
 /// every trace (tool error rates, metrics against spans).
 pub struct InsightsBuilder {
     options: InsightOptions,
     out: Insights,
     /// Price lookups by (provider, model): `None` = no known price.
-    prices: HashMap<(String, String), Option<TokenPrices>>,
+    /// Prices found (or not) per provider, then model.
+    prices: HashMap<Box<str>, HashMap<Box<str>, FoundPrice>>,
+    /// Entries in `prices`.
+    priced_keys: usize,
     metrics: MetricState,
 }
 
@@ -115,6 +124,7 @@ impl InsightsBuilder {
             options,
             out,
             prices: HashMap::new(),
+            priced_keys: 0,
         }
     }
 
@@ -159,19 +169,24 @@ impl InsightsBuilder {
         }
     }
 
-    fn price(&mut self, provider: Option<&str>, model: Option<&str>) -> Option<TokenPrices> {
+    fn price(&mut self, provider: Option<&str>, model: Option<&str>) -> Option<Arc<TokenPrices>> {
         let model = model?;
-        let key = (provider.unwrap_or("").to_string(), model.to_string());
-        if let Some(p) = self.prices.get(&key) {
+        let provider = provider.unwrap_or("");
+        // Looked up by reference: no key is built for a price already found.
+        if let Some(p) = self.prices.get(provider).and_then(|m| m.get(model)) {
             return p.clone();
         }
         let found = self
             .options
             .prices
-            .find(provider, model)
-            .map(|m| m.prices.clone());
-        if self.prices.len() < self.options.max_keys.saturating_mul(4) {
-            self.prices.insert(key, found.clone());
+            .find(Some(provider).filter(|p| !p.is_empty()), model)
+            .map(|m| Arc::new(m.prices.clone()));
+        if self.priced_keys < self.options.max_keys.saturating_mul(4) {
+            self.priced_keys += 1;
+            self.prices
+                .entry(provider.into())
+                .or_default()
+                .insert(model.into(), found.clone());
         }
         found
     }

@@ -553,20 +553,11 @@ pub fn junit_suite(i: &Insights) -> String {
     out
 }
 
-/// Inserts the insights suite into a JUnit document (before `</testsuites>`).
-pub fn junit_into(document: &str, i: &Insights) -> String {
-    let suite = junit_suite(i);
-    match document.rfind("</testsuites>") {
-        Some(at) => format!("{}{suite}{}", &document[..at], &document[at..]),
-        None => format!("{document}{suite}"),
-    }
-}
-
 /// Each trace of `spans` as a tree (children under parents, in start order), every span with
 /// its duration, and the tokens and cost counted for it; needs insights built with
 /// [`InsightOptions::span_figures`](super::InsightOptions::span_figures).
 pub fn span_trees(spans: &[crate::telemetry::Span], i: &Insights) -> String {
-    use std::collections::HashMap;
+    use foldhash::{HashMap, HashMapExt};
 
     use crate::telemetry::SpanId;
 

@@ -1,6 +1,8 @@
 //! Assembling traces from a stream of spans, with bounded memory.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::telemetry::{Span, TraceId};
 

@@ -102,6 +102,12 @@ fn suite(out: &mut dyn Write, name: &str, items: &[ItemReport]) -> io::Result<()
 
 /// Writes the report as JUnit XML.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    write_with(report, out, &[])
+}
+
+/// [`write`], with more `<testsuite>` elements (e.g. the insights' suite) written as they are
+/// before the closing `</testsuites>`.
+pub fn write_with(report: &Report, out: &mut dyn Write, suites: &[&str]) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
     let total = report.listed();
@@ -128,6 +134,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         writeln!(out, "  </testsuite>")?;
+    }
+    for suite in suites {
+        out.write_all(suite.as_bytes())?;
     }
     writeln!(out, "</testsuites>")?;
     out.flush()

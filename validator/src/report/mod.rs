@@ -438,6 +438,15 @@ impl Report {
     pub fn write_junit(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         junit::write(self, out)
     }
+
+    /// [`Report::write_junit`] with more test suites (see [`junit::write_with`]).
+    pub fn write_junit_with(
+        &self,
+        out: &mut dyn std::io::Write,
+        suites: &[&str],
+    ) -> std::io::Result<()> {
+        junit::write_with(self, out, suites)
+    }
 }
 
 /// `{report}` prints the text report with the default [`TextOptions`].

@@ -12,7 +12,7 @@
 //! The report is written to an [`io::Write`] as it is produced; the memory it needs is bounded
 //! by the listed items (see [`ReportLimits`](super::ReportLimits)).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::collections::hash_map::Entry;
 use std::io::{self, Write};
 

@@ -15,7 +15,7 @@ pub(crate) mod metric;
 pub(crate) mod requirements;
 pub(crate) mod span;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
