@@ -101,6 +101,9 @@ finding_ids! {
     BucketBoundariesDiffer => "bucket_boundaries_differ",
     /// An event under a registry namespace that the registry does not define (violation).
     UnknownEvent => "unknown_event",
+    /// An event of a legacy convention (`gen_ai.user.message`, `gen_ai.choice`, ...)
+    /// (improvement, naming what records the same now).
+    LegacyEvent => "legacy_event",
     /// A required field of an event body is missing (violation).
     EventBodyFieldNotPresent => "event_body_field_not_present",
     /// An event carries no trace and span ids, so it cannot be tied to its span (improvement).

@@ -2,12 +2,12 @@
 //! `event_body_field_not_present`, `event_without_trace_context`, and the attribute and
 //! requirement rules.
 
-use super::Checker;
 use super::attributes::suggest;
+use super::{Checker, legacy};
 use crate::compiled::DefId;
 use crate::finding::{Finding, FindingId, Level};
 use crate::telemetry::{Attributes, Event, LogRecord, Value};
-use crate::text::clip;
+use crate::text::{Text, clip};
 
 /// What an event is carried in.
 enum Carrier<'a> {
@@ -118,6 +118,25 @@ impl Checker<'_> {
                             ),
                         ));
                     }
+                }
+            }
+            (None, Some(name)) if let Some(replacement) = legacy::event_replacement(name) => {
+                out.push(Finding::new(
+                    FindingId::LegacyEvent,
+                    Level::Improvement,
+                    None,
+                    format!(
+                        "event `{name}` belongs to the earlier GenAI semantic conventions \
+                         (deprecated since v1.37.0); record its content in {replacement}"
+                    ),
+                ));
+                if let Carrier::Log {
+                    body: Some(body), ..
+                } = carrier
+                    && !self.o.capture_content
+                    && legacy::body_carries_content(body)
+                {
+                    out.push(self.leak(Text::shared(&format!("{name} body"))));
                 }
             }
             (None, Some(name)) => {

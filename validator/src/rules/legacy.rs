@@ -2,7 +2,10 @@
 //!
 //! The registry only knows current keys, so this small table is kept by hand. Each entry is a
 //! key or a key prefix (ending in `.`); `content` marks keys that carry message content (a
-//! privacy concern, like the opt-in attributes that replaced them).
+//! privacy concern, like the opt-in attributes that replaced them). The events those
+//! conventions defined (`gen_ai.user.message`, `gen_ai.choice`, ...) are listed apart.
+
+use crate::telemetry::Value;
 
 /// A legacy key or prefix.
 pub(crate) struct Legacy {
@@ -233,6 +236,65 @@ pub(crate) fn lookup(key: &str) -> Option<&'static Legacy> {
             key == l.pattern
         }
     })
+}
+
+/// Events of the earlier GenAI semantic conventions (deprecated since v1.37.0), with what
+/// records the same thing now.
+const LEGACY_EVENTS: &[(&str, &str)] = &[
+    (
+        "gen_ai.system.message",
+        "the `gen_ai.system_instructions` attribute of the inference span, or the \
+         `gen_ai.client.inference.operation.details` event",
+    ),
+    (
+        "gen_ai.user.message",
+        "`gen_ai.input.messages` on the inference span, or the \
+         `gen_ai.client.inference.operation.details` event",
+    ),
+    (
+        "gen_ai.assistant.message",
+        "`gen_ai.input.messages` on the inference span, or the \
+         `gen_ai.client.inference.operation.details` event",
+    ),
+    (
+        "gen_ai.tool.message",
+        "`gen_ai.input.messages` on the inference span, or the \
+         `gen_ai.client.inference.operation.details` event",
+    ),
+    (
+        "gen_ai.choice",
+        "`gen_ai.output.messages` on the inference span, or the \
+         `gen_ai.client.inference.operation.details` event",
+    ),
+];
+
+/// What replaced `name`, when it is the name of a legacy event.
+pub(crate) fn event_replacement(name: &str) -> Option<&'static str> {
+    LEGACY_EVENTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, replacement)| *replacement)
+}
+
+/// Whether a legacy event's body carries message content: a non-empty `content` or tool-call
+/// `arguments` field anywhere in it (the messages of those events put their text there).
+pub(crate) fn body_carries_content(body: &Value) -> bool {
+    fn walk(v: &Value, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match v {
+            Value::KvList(fields) => fields.iter().any(|(k, v)| {
+                let content = matches!(k.as_str(), "content" | "arguments")
+                    && !matches!(v, Value::Empty)
+                    && v.as_str().is_none_or(|s| !s.is_empty());
+                content || walk(v, depth + 1)
+            }),
+            Value::Array(items) => items.iter().any(|i| walk(i, depth + 1)),
+            _ => false,
+        }
+    }
+    walk(body, 0)
 }
 
 /// Whether a key hints at GenAI telemetry (for `missing_operation_name`).
