@@ -5,10 +5,14 @@
 use std::borrow::Cow;
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use genai_validator::insights::{InsightOptions, Insights};
 use genai_validator::telemetry::{Attributes, Span, SpanId, SpanKind, TraceId, Value};
 use genai_validator::{Telemetry, Validator};
+
+// The allocator the `semconv` binary uses, so the figures are the shipped program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Span `i` of trace `i / 8`: the first of each trace an `invoke_agent`, then alternately a
 /// chat span (15 attributes, with usage) and a tool call.
@@ -70,7 +74,7 @@ fn span(i: u64) -> Span {
     span
 }
 
-fn bench(c: &mut Criterion) {
+fn setup() -> (Validator, Telemetry) {
     let registry = genai_registry::embedded::load()
         .expect("embedded registry")
         .registry;
@@ -79,6 +83,11 @@ fn bench(c: &mut Criterion) {
         spans: (0..1000).map(span).collect(),
         ..Telemetry::default()
     };
+    (validator, telemetry)
+}
+
+fn bench(c: &mut Criterion) {
+    let (validator, telemetry) = setup();
     let options = InsightOptions::default();
     let mut g = c.benchmark_group("insights");
     g.throughput(Throughput::Elements(telemetry.spans.len() as u64));
@@ -99,4 +108,31 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// Criterion's run, or, with `INSIGHTS_COST=validate|insights|none` and
+/// `INSIGHTS_COST_ITERS=N` set, N runs of one side only and nothing else: for counting
+/// instructions with `valgrind --tool=callgrind` (`benches/insights_instructions.sh`), which is
+/// repeatable where timings on a shared machine are not.
+fn main() {
+    if let Ok(what) = std::env::var("INSIGHTS_COST") {
+        let iters: usize = std::env::var("INSIGHTS_COST_ITERS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(20);
+        let (validator, telemetry) = setup();
+        let options = InsightOptions::default();
+        for _ in 0..iters {
+            match what.as_str() {
+                "validate" => drop(black_box(validator.validate(black_box(&telemetry)))),
+                "insights" => drop(black_box(Insights::from_telemetry(
+                    black_box(&telemetry),
+                    &options,
+                ))),
+                _ => {}
+            }
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -1,5 +1,6 @@
 //! The [`InsightsBuilder`]: traces in, figures and findings out.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use super::facts::{Facts, Kind, seconds, service};
 use super::finding::{InsightFinding, InsightId};
 use super::metrics::MetricState;
 use super::thresholds::{DEFAULT_MAX_AGENT_DEPTH, DEFAULT_REPEATED_TOOL_CALLS};
-use super::{InsightOptions, Insights, ModelKey, Rollup, SpanFigure, TraceInsight};
+use super::{InsightOptions, Insights, ModelKey, ModelKeyRef, Rollup, SpanFigure, TraceInsight};
 use crate::finding::Level;
 use crate::telemetry::{Metric, Span, SpanId, Telemetry, TraceId};
 
@@ -49,23 +50,61 @@ fn cut(s: &str) -> String {
     format!("{}…", &s[..end])
 }
 
-/// The roll-up row for `key`, or `(other)` when `max` rows exist already.
-fn row<K: Ord + Clone>(
-    map: &mut BTreeMap<K, Rollup>,
-    key: K,
-    other: impl FnOnce() -> K,
-    max: usize,
-) -> &mut Rollup {
-    if map.contains_key(&key) || map.len() < max {
-        map.entry(key).or_default()
+/// `s` as a key: borrowed, or [`cut`] when too long.
+fn short(s: &str) -> Cow<'_, str> {
+    if s.len() > MAX_KEY_LEN {
+        Cow::Owned(cut(s))
     } else {
-        map.entry(other()).or_default()
+        Cow::Borrowed(s)
     }
 }
 
-/// The row of `name` in a roll-up keyed by text (`other` once `max` keys are taken).
+/// The roll-up row of `name` in a roll-up keyed by text (`other` once `max` keys are taken).
+/// A name already there is found without building a key.
 fn named_row<'m>(map: &'m mut BTreeMap<String, Rollup>, name: &str, max: usize) -> &'m mut Rollup {
-    row(map, cut(name), || OTHER.to_string(), max)
+    counted(map, name, max)
+}
+
+/// The entry of `name` in a map keyed by text: found by reference when present, else added
+/// (cut to [`MAX_KEY_LEN`]) while fewer than `max` keys exist, else `(other)`'s.
+fn counted<'m, V: Default>(map: &'m mut BTreeMap<String, V>, name: &str, max: usize) -> &'m mut V {
+    let name = short(name);
+    if map.contains_key(&*name) {
+        return map.get_mut(&*name).expect("the key was just seen");
+    }
+    let key = if map.len() < max {
+        name.into_owned()
+    } else {
+        OTHER.to_string()
+    };
+    map.entry(key).or_default()
+}
+
+/// The row of a provider's model (`(other)` once `max` models are taken), found without
+/// building a key when it is there.
+fn model_row<'m>(
+    map: &'m mut BTreeMap<ModelKey, Rollup>,
+    provider: &str,
+    model: &str,
+    max: usize,
+) -> &'m mut Rollup {
+    let (provider, model) = (short(provider), short(model));
+    let probe: &dyn ModelKeyRef = &(&*provider, &*model);
+    if map.contains_key(probe) {
+        return map.get_mut(probe).expect("the key was just seen");
+    }
+    let key = if map.len() < max {
+        ModelKey {
+            provider: provider.into_owned(),
+            model: model.into_owned(),
+        }
+    } else {
+        ModelKey {
+            provider: OTHER.to_string(),
+            model: OTHER.to_string(),
+        }
+    };
+    map.entry(key).or_default()
 }
 
 impl Rollup {
@@ -161,9 +200,11 @@ impl InsightsBuilder {
         }
     }
 
-    fn finding(&mut self, f: InsightFinding) {
+    /// Keeps the finding `make` builds while fewer than `max_findings` are kept; past that it
+    /// is only counted, and not built (its message is not even formatted).
+    fn finding(&mut self, make: impl FnOnce() -> InsightFinding) {
         if self.out.findings.len() < self.options.max_findings {
-            self.out.findings.push(f);
+            self.out.findings.push(make());
         } else {
             self.out.findings_dropped += 1;
         }
@@ -268,27 +309,10 @@ impl InsightsBuilder {
                 .or_else(|| agent_of[i].and_then(|a| facts[a].provider));
             let agent_name = agent_of[i].map(|a| facts[a].agent_name.unwrap_or(UNKNOWN));
             let service_name = service(span).unwrap_or(UNKNOWN);
-            let model_key = || ModelKey {
-                provider: cut(provider.unwrap_or(UNKNOWN)),
-                model: cut(f.model().unwrap_or(UNKNOWN)),
-            };
-            let other_model = || ModelKey {
-                provider: OTHER.to_string(),
-                model: OTHER.to_string(),
-            };
             if let Some(e) = f.error_type {
-                let k = cut(e);
-                if self.out.errors.contains_key(&k) || self.out.errors.len() < max_keys {
-                    *self.out.errors.entry(k).or_default() += 1;
-                } else {
-                    *self.out.errors.entry(OTHER.to_string()).or_default() += 1;
-                }
+                *counted(&mut self.out.errors, e, max_keys) += 1;
             } else if span.status.is_error() {
-                *self
-                    .out
-                    .errors
-                    .entry("(status error)".to_string())
-                    .or_default() += 1;
+                *counted(&mut self.out.errors, "(status error)", usize::MAX) += 1;
             }
             let counted = f.has_usage && !usage_below[i];
             let cost = if counted {
@@ -312,7 +336,12 @@ impl InsightsBuilder {
                 None
             };
             if counted || kind == Kind::Inference {
-                let r = row(&mut self.out.models, model_key(), other_model, max_keys);
+                let r = model_row(
+                    &mut self.out.models,
+                    provider.unwrap_or(UNKNOWN),
+                    f.model().unwrap_or(UNKNOWN),
+                    max_keys,
+                );
                 r.call(failed, duration);
                 if kind == Kind::Inference {
                     r.llm_calls += 1;
@@ -391,7 +420,7 @@ impl InsightsBuilder {
                     .filter(|i| agent_of[*i] == Some(a) && facts[*i].kind() == Kind::Inference)
                     .collect();
                 let (usage, cost) = sum_usage(&span_usage, &members);
-                self.finding(InsightFinding {
+                self.finding(|| InsightFinding {
                     id: InsightId::AgentLlmCallBudgetExceeded,
                     level: Level::Violation,
                     trace_id: Some(trace_id),
@@ -448,7 +477,7 @@ impl InsightsBuilder {
                 } else {
                     "in a row (arguments not captured)"
                 };
-                self.finding(InsightFinding {
+                self.finding(|| InsightFinding {
                     id: InsightId::LoopSuspected,
                     level: repeat_level,
                     trace_id: Some(trace_id),
@@ -488,7 +517,7 @@ impl InsightsBuilder {
                 .chain(ancestors(deepest).filter(|p| facts[*p].kind() == Kind::Agent))
                 .map(|i| spans[i].span_id)
                 .collect();
-            self.finding(InsightFinding {
+            self.finding(|| InsightFinding {
                 id: InsightId::AgentNestingTooDeep,
                 level: depth_level,
                 trace_id: Some(trace_id),
@@ -538,7 +567,7 @@ impl InsightsBuilder {
         if let Some(max) = th.max_llm_calls_per_request
             && t.llm_calls > max
         {
-            self.finding(InsightFinding {
+            self.finding(|| InsightFinding {
                 id: InsightId::LlmCallBudgetExceeded,
                 level: Level::Violation,
                 trace_id: Some(trace_id),
@@ -554,7 +583,7 @@ impl InsightsBuilder {
         if let Some(max) = th.max_tokens_per_request
             && t.usage.total() > max
         {
-            self.finding(InsightFinding {
+            self.finding(|| InsightFinding {
                 id: InsightId::TokenBudgetExceeded,
                 level: Level::Violation,
                 trace_id: Some(trace_id),
@@ -577,7 +606,7 @@ impl InsightsBuilder {
             } else {
                 String::new()
             };
-            self.finding(InsightFinding {
+            self.finding(|| InsightFinding {
                 id: InsightId::CostBudgetExceeded,
                 level: Level::Violation,
                 trace_id: Some(trace_id),
@@ -650,7 +679,7 @@ impl InsightsBuilder {
                 })
                 .collect();
             for (name, errors, calls, rate) in over {
-                self.finding(InsightFinding {
+                self.finding(|| InsightFinding {
                     id: InsightId::ToolErrorRateExceeded,
                     level: Level::Violation,
                     trace_id: None,
@@ -674,7 +703,7 @@ impl InsightsBuilder {
             .collect();
         for (k, calls, usage) in unpriced {
             let label = self.out.prices.clone();
-            self.finding(InsightFinding {
+            self.finding(|| InsightFinding {
                 id: InsightId::UnpricedModel,
                 level: Level::Information,
                 trace_id: None,
@@ -705,7 +734,7 @@ impl InsightsBuilder {
                     usage: Usage::default(),
                     cost_usd: None,
                 };
-                self.finding(f);
+                self.finding(|| f);
             }
         }
         self.out.metric_checks = checks;

@@ -8,7 +8,7 @@ use crate::telemetry::{Span, Value};
 pub(crate) const INFERENCE_OPERATIONS: &[&str] = &["chat", "text_completion", "generate_content"];
 
 /// What kind of GenAI span this is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Kind {
     /// `chat`, `text_completion`, `generate_content`.
     Inference,
@@ -17,6 +17,7 @@ pub(crate) enum Kind {
     /// `execute_tool`.
     Tool,
     /// Any other operation, or none.
+    #[default]
     Other,
 }
 
@@ -24,6 +25,8 @@ pub(crate) enum Kind {
 #[derive(Debug, Default)]
 pub(crate) struct Facts<'s> {
     pub op: Option<&'s str>,
+    /// The kind `op` makes the span (read once).
+    kind: Kind,
     pub provider: Option<&'s str>,
     pub response_model: Option<&'s str>,
     pub request_model: Option<&'s str>,
@@ -86,17 +89,18 @@ impl<'s> Facts<'s> {
                 _ => {}
             }
         }
+        f.kind = match f.op {
+            Some(op) if INFERENCE_OPERATIONS.contains(&op) => Kind::Inference,
+            Some("invoke_agent") => Kind::Agent,
+            Some("execute_tool") => Kind::Tool,
+            _ => Kind::Other,
+        };
         f
     }
 
     /// The kind of span.
     pub fn kind(&self) -> Kind {
-        match self.op {
-            Some(op) if INFERENCE_OPERATIONS.contains(&op) => Kind::Inference,
-            Some("invoke_agent") => Kind::Agent,
-            Some("execute_tool") => Kind::Tool,
-            _ => Kind::Other,
-        }
+        self.kind
     }
 
     /// The model as the response names it, else as requested.

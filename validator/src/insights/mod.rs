@@ -146,6 +146,52 @@ pub struct ModelKey {
     pub model: String,
 }
 
+/// A provider and a model, borrowed: how a [`ModelKey`] row is looked up without building a
+/// key.
+pub(crate) trait ModelKeyRef {
+    /// Provider, then model.
+    fn parts(&self) -> (&str, &str);
+}
+
+impl ModelKeyRef for ModelKey {
+    fn parts(&self) -> (&str, &str) {
+        (&self.provider, &self.model)
+    }
+}
+
+impl ModelKeyRef for (&str, &str) {
+    fn parts(&self) -> (&str, &str) {
+        *self
+    }
+}
+
+/// Ordered as [`ModelKey`]'s derived order: provider, then model.
+impl<'a> std::borrow::Borrow<dyn ModelKeyRef + 'a> for ModelKey {
+    fn borrow(&self) -> &(dyn ModelKeyRef + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn ModelKeyRef + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn ModelKeyRef + '_ {}
+
+impl PartialOrd for dyn ModelKeyRef + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn ModelKeyRef + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
 /// Figures of one span, for the demo's tree.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpanFigure {
