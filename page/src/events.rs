@@ -60,7 +60,11 @@ impl Body for EventStream {
                 return Poll::Ready(None);
             }
             let version = this.page.version.load(Ordering::Acquire);
-            if this.last != Some(version) {
+            // A busy store (batches going in) is looked at on the next tick instead.
+            let pulse = (this.last != Some(version))
+                .then(|| this.page.pulse_json(version))
+                .flatten();
+            if let Some(pulse) = pulse {
                 let first = this.last.is_none();
                 this.last = Some(version);
                 this.quiet_ticks = 0;
@@ -69,7 +73,7 @@ impl Body for EventStream {
                     msg.push_str("retry: 2000\n");
                 }
                 msg.push_str("event: update\ndata: ");
-                msg.push_str(&this.page.pulse_json(version));
+                msg.push_str(&pulse);
                 msg.push_str("\n\n");
                 return Poll::Ready(Some(Ok(Frame::data(Bytes::from(msg)))));
             }

@@ -32,8 +32,9 @@ mod store;
 mod text;
 pub mod view;
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use genai_registry::ResolvedRegistry;
 use genai_validator::Telemetry;
@@ -64,12 +65,34 @@ pub struct PageConfig {
 /// The page's state and routes; share it behind an [`Arc`].
 pub struct LivePage {
     store: RwLock<Store>,
+    /// Batches taken by [`LivePage::ingest`] and not yet in the store: the validating threads
+    /// only ever wait for this queue (held for a push or a swap), never for the store, which
+    /// takes them in when the page next reads it.
+    pending: Mutex<Pending>,
+    /// Held while pending batches go into the store, so that they go in in order.
+    applying: Mutex<()>,
     docs: AttributeDocs,
     registry: String,
     config: PageConfig,
     version: AtomicU64,
     closed: AtomicBool,
     streams: AtomicUsize,
+}
+
+/// Validated batches waiting for the store.
+#[derive(Default)]
+struct Pending {
+    batches: VecDeque<PendingBatch>,
+    /// Spans, log records and metrics in `batches`.
+    items: usize,
+}
+
+/// One batch as [`LivePage::ingest`] took it.
+struct PendingBatch {
+    telemetry: Telemetry,
+    spans: Vec<ItemReport>,
+    logs: Vec<ItemReport>,
+    metrics: Vec<ItemReport>,
 }
 
 /// A label for a registry: `name version`.
@@ -87,6 +110,8 @@ impl LivePage {
     pub fn new(registry: &ResolvedRegistry, config: PageConfig) -> Arc<Self> {
         Arc::new(LivePage {
             store: RwLock::new(Store::new(config.limits)),
+            pending: Mutex::new(Pending::default()),
+            applying: Mutex::new(()),
             docs: AttributeDocs::new(registry),
             registry: registry_label(registry),
             config,
@@ -96,15 +121,39 @@ impl LivePage {
         })
     }
 
+    /// The store, with what arrived since the last look taken in.
     fn read(&self) -> RwLockReadGuard<'_, Store> {
+        self.apply_pending();
         self.store.read().unwrap_or_else(|e| e.into_inner())
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, Store> {
+        self.apply_pending();
         self.store.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes a validated batch (see [`Store::ingest`]).
+    /// Moves the pending batches into the store, oldest first.
+    fn apply_pending(&self) {
+        let _order = self.applying.lock().unwrap_or_else(|e| e.into_inner());
+        let batches = {
+            let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            p.items = 0;
+            std::mem::take(&mut p.batches)
+        };
+        if batches.is_empty() {
+            return;
+        }
+        let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
+        for b in batches {
+            store.ingest(b.telemetry, &b.spans, &b.logs, &b.metrics);
+        }
+    }
+
+    /// Takes a validated batch (see [`Store::ingest`]) with its items' reports. It only queues
+    /// it: the store takes it in when the page is next read, on the page's thread, so the
+    /// caller (a validating thread) does not wait for a page being rendered. When nobody has
+    /// read the page for as long as the store could hold (its span limit), the caller moves
+    /// the queue into the store itself: memory stays bounded and nothing is lost.
     pub fn ingest(
         &self,
         telemetry: Telemetry,
@@ -112,7 +161,22 @@ impl LivePage {
         logs: &[ItemReport],
         metrics: &[ItemReport],
     ) {
-        self.write().ingest(telemetry, spans, logs, metrics);
+        let items = telemetry.len();
+        let batch = PendingBatch {
+            telemetry,
+            spans: spans.to_vec(),
+            logs: logs.to_vec(),
+            metrics: metrics.to_vec(),
+        };
+        let full = {
+            let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            p.items += items;
+            p.batches.push_back(batch);
+            p.items > self.config.limits.max_spans
+        };
+        if full {
+            self.apply_pending();
+        }
         self.version.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -157,16 +221,122 @@ impl LivePage {
     }
 
     /// The small JSON an event carries: version and counts.
-    fn pulse_json(&self, version: u64) -> String {
-        let s = self.read().summary(&self.registry, version);
+    /// The event stream's message, `None` while batches are going into the store. It is built
+    /// on the runtime's thread, so it neither waits for the store nor takes in the pending
+    /// batches (the routes do, off that thread): their items are added to the counts instead.
+    fn pulse_json(&self, version: u64) -> Option<String> {
+        let queued = {
+            let p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            p.batches.iter().fold([0u64; 3], |[s, l, m], b| {
+                [
+                    s + b.telemetry.spans.len() as u64,
+                    l + b.telemetry.logs.len() as u64,
+                    m + b.telemetry.metrics.len() as u64,
+                ]
+            })
+        };
+        let s = match self.store.try_read() {
+            Ok(store) => store.summary(&self.registry, version),
+            Err(std::sync::TryLockError::Poisoned(e)) => {
+                e.into_inner().summary(&self.registry, version)
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
         serde_json::json!({
             "version": version,
-            "spans": s.spans,
-            "logs": s.logs,
-            "metrics": s.metrics,
+            "spans": s.spans + queued[0],
+            "logs": s.logs + queued[1],
+            "metrics": s.metrics + queued[2],
             "traces": s.traces,
             "levels": s.levels,
         })
         .to_string()
+        .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use genai_validator::telemetry::{Attributes, Span, SpanId, SpanKind, TraceId};
+
+    use super::*;
+
+    fn batch(trace: u128, spans: u64) -> Telemetry {
+        Telemetry {
+            spans: (1..=spans)
+                .map(|id| {
+                    let mut attributes = Attributes::default();
+                    attributes.push("gen_ai.operation.name", "chat");
+                    Span::new(
+                        TraceId::from(trace),
+                        SpanId::from(id),
+                        "chat m".to_owned(),
+                        SpanKind::Client,
+                        attributes,
+                    )
+                })
+                .collect(),
+            ..Telemetry::default()
+        }
+    }
+
+    fn page(max_spans: usize) -> Arc<LivePage> {
+        let config = PageConfig {
+            limits: Limits {
+                max_spans,
+                ..Limits::default()
+            },
+            ..PageConfig::default()
+        };
+        LivePage::new(genai_validator::embedded_registry(), config)
+    }
+
+    /// A validating thread hands a batch over while a reader holds the store: it must not
+    /// wait for the reader (before, `ingest` took the store's write lock).
+    #[test]
+    fn ingest_does_not_wait_for_a_reader() {
+        let page = page(1_000);
+        let (reading, read_started) = mpsc::channel();
+        let (ingested, ingest_done) = mpsc::channel::<()>();
+        let reader = {
+            let page = page.clone();
+            std::thread::spawn(move || {
+                page.with_store(|_| {
+                    let _ = reading.send(());
+                    // Holds the store until the batch is in (or, if ingest waited, for ever:
+                    // the timeout below then fails the test instead of hanging it).
+                    ingest_done.recv_timeout(Duration::from_secs(60)).is_ok()
+                })
+            })
+        };
+        read_started.recv().expect("the reader started");
+        page.ingest(batch(1, 3), &[], &[], &[]);
+        let _ = ingested.send(());
+        assert!(
+            reader.join().expect("the reader ends"),
+            "ingest waited for the reader"
+        );
+        // The next look takes the batch in.
+        assert_eq!(page.with_store(Store::trace_count), 1);
+        let pulse = page.pulse_json(1).expect("the store is free");
+        assert!(pulse.contains("\"spans\":3"), "{pulse}");
+    }
+
+    /// Unread, the queue holds at most what the store could; past that the ingesting thread
+    /// moves it into the store, and nothing is lost from the totals.
+    #[test]
+    fn an_unread_queue_stays_bounded_and_loses_nothing() {
+        let page = page(10);
+        for t in 1..=8u128 {
+            page.ingest(batch(t, 4), &[], &[], &[]);
+            let queued = page.pending.lock().map(|p| p.items).unwrap_or(usize::MAX);
+            assert!(queued <= 10, "{queued} items queued");
+        }
+        let summary = page.with_store(|s| s.summary("r", 0));
+        assert_eq!(summary.spans, 32);
+        assert_eq!(summary.traces, 8);
     }
 }

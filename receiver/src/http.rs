@@ -93,8 +93,17 @@ pub(crate) async fn handle(
         return text(StatusCode::OK, "stopping\n");
     }
     let Some(signal) = signal_of(path) else {
-        if let Some(routes) = &listener.shared.routes {
-            return routes.answer(&req).map(ResponseBody::routed);
+        if let Some(routes) = listener.shared.routes.clone() {
+            // A page route may take a while (a page over 10,000 traces, or taking in what
+            // arrived since the last look): off the runtime's threads, so that OTLP requests
+            // and `/health` are never held by it.
+            return match tokio::task::spawn_blocking(move || routes.answer(&req)).await {
+                Ok(response) => response.map(ResponseBody::routed),
+                Err(_) => text(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the page's handler failed\n",
+                ),
+            };
         }
         return text(
             StatusCode::NOT_FOUND,
