@@ -39,8 +39,11 @@ pub struct SpanStart {
     descriptor: &'static SpanDescriptor,
     name: &'static [NamePart],
     kind: SpanKind,
-    sampling: Vec<KeyValue>,
+    /// Every attribute, the sampling-relevant ones first (`attrs[..sampling]`): all of them go
+    /// to the span builder in one vector, as a hand-written span would give them.
     attrs: Vec<KeyValue>,
+    /// How many of `attrs` are sampling-relevant.
+    sampling: usize,
     parent: Option<Context>,
     links: Vec<Link>,
     telemetry: Option<Telemetry>,
@@ -51,8 +54,8 @@ impl fmt::Debug for SpanStart {
         f.debug_struct("SpanStart")
             .field("id", &self.descriptor.id)
             .field("kind", &self.kind)
-            .field("sampling", &self.sampling)
-            .field("attrs", &self.attrs)
+            .field("sampling", &&self.attrs[..self.sampling])
+            .field("attrs", &&self.attrs[self.sampling..])
             .finish_non_exhaustive()
     }
 }
@@ -64,25 +67,25 @@ impl SpanStart {
             descriptor,
             name,
             kind: descriptor.kind.map_or(SpanKind::Internal, SpanKind::from),
-            sampling: Vec::with_capacity(8),
-            attrs: Vec::new(),
+            attrs: Vec::with_capacity(8),
+            sampling: 0,
             parent: None,
             links: Vec::new(),
             telemetry: None,
         }
     }
 
-    /// Sets an attribute; sampling-relevant ones are given to the sampler at start.
+    /// Sets an attribute (replacing an earlier value of its key). Every attribute set before
+    /// start is given to the sampler, the sampling-relevant ones first.
     #[inline]
     pub fn set(&mut self, kv: KeyValue, sampling_relevant: bool) {
-        let list = if sampling_relevant {
-            &mut self.sampling
+        if let Some(o) = self.attrs.iter_mut().find(|o| o.key == kv.key) {
+            *o = kv;
+        } else if sampling_relevant {
+            self.attrs.insert(self.sampling, kv);
+            self.sampling += 1;
         } else {
-            &mut self.attrs
-        };
-        match list.iter_mut().find(|o| o.key == kv.key) {
-            Some(o) => *o = kv,
-            None => list.push(kv),
+            self.attrs.push(kv);
         }
     }
 
@@ -108,10 +111,7 @@ impl SpanStart {
     }
 
     fn find(&self, key: &str) -> Option<&KeyValue> {
-        self.sampling
-            .iter()
-            .chain(&self.attrs)
-            .find(|kv| kv.key.as_str() == key)
+        self.attrs.iter().find(|kv| kv.key.as_str() == key)
     }
 
     fn listed(&self, key: &str) -> bool {
@@ -164,16 +164,13 @@ impl SpanStart {
         let name = self.span_name();
         let mut builder = SpanBuilder::from_name(name);
         builder.span_kind = Some(self.kind);
-        builder.attributes = Some(self.sampling);
+        builder.attributes = Some(self.attrs);
         if !self.links.is_empty() {
             builder.links = Some(self.links);
         }
         let tracer = telemetry.tracer();
-        let mut span = tracer.get().build_with_context(builder, &parent);
+        let span = tracer.get().build_with_context(builder, &parent);
         let recording = span.is_recording();
-        if recording {
-            span.set_attributes(self.attrs);
-        }
         SpanGuard {
             cx: parent.with_span(span),
             recording,
