@@ -625,3 +625,62 @@ async fn futures_holding_builders_are_send() {
     assert_send(&operations::plan());
     assert_eq!(f.spans().len(), 3);
 }
+
+#[instrument_tool(telemetry = t, name = "explode", tool_type = function)]
+async fn exploding_tool(t: &Telemetry) -> u32 {
+    tokio::task::yield_now().await;
+    panic!("boom")
+}
+
+#[instrument_agent(telemetry = t, name = "sleeper")]
+async fn sleeping_agent(t: &Telemetry) -> u32 {
+    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    1
+}
+
+/// An `async fn` that panics, or whose future is dropped before it completes (a timeout), still
+/// records its duration metric: with `error.type` `panic`, or as the time it ran.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn async_panics_and_cancellations_record_their_metrics() {
+    let f = Fixture::new();
+    let t = f.telemetry(CaptureMode::NoContent, false);
+    let t2 = t.clone();
+    let panicked = tokio::spawn(async move { exploding_tool(&t2).await }).await;
+    assert!(panicked.is_err_and(|e| e.is_panic()));
+    let cancelled =
+        tokio::time::timeout(std::time::Duration::from_millis(20), sleeping_agent(&t)).await;
+    assert!(cancelled.is_err(), "the agent timed out");
+
+    let spans = f.spans();
+    let tool = by_name(&spans, "execute_tool explode");
+    assert_eq!(attr(tool, "error.type"), Some(&s("panic")));
+    let pts = f.points();
+    let tool_points: Vec<_> = pts
+        .iter()
+        .filter(|p| p.0 == "gen_ai.execute_tool.duration")
+        .collect();
+    assert_eq!(tool_points.len(), 1, "{pts:?}");
+    assert!(
+        tool_points[0]
+            .1
+            .contains(&KeyValue::new("error.type", "panic")),
+        "{tool_points:?}"
+    );
+    let agent_points: Vec<_> = pts
+        .iter()
+        .filter(|p| p.0 == "gen_ai.invoke_agent.duration")
+        .collect();
+    assert_eq!(agent_points.len(), 1, "{pts:?}");
+    assert_eq!(agent_points[0].2, 1);
+    assert!(
+        agent_points[0].3 >= 0.015,
+        "ran about 20 ms: {agent_points:?}"
+    );
+    assert!(
+        !agent_points[0]
+            .1
+            .iter()
+            .any(|kv| kv.key.as_str() == "error.type"),
+        "{agent_points:?}"
+    );
+}

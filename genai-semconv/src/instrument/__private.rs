@@ -121,6 +121,20 @@ pub struct Active {
     metric_attrs: Vec<KeyValue>,
     /// Agents: their own scope; tools: the scope of the agent they run in.
     scope: Option<Arc<AgentScope>>,
+    /// Whether the metrics are recorded (by a finish, or on drop).
+    recorded: bool,
+}
+
+/// An operation that ends without a finish still has its metrics: a panic that unwinds
+/// through an `async fn`'s future (its span already marked by [`Instrumented`]) records
+/// `error.type` `panic`; a future dropped before completion (cancelled) records the time it ran.
+impl Drop for Active {
+    fn drop(&mut self) {
+        if !self.recorded {
+            let error_type = std::thread::panicking().then_some(Cow::Borrowed("panic"));
+            self.record_metrics(error_type);
+        }
+    }
 }
 
 impl Active {
@@ -165,7 +179,7 @@ impl Active {
 
     /// Records the outcome (and the captured tool result), ends the span and records the
     /// operation's metrics.
-    pub fn finish(self, outcome: Outcome<'_>, result_json: Option<String>) {
+    pub fn finish(mut self, outcome: Outcome<'_>, result_json: Option<String>) {
         let error_type = match &outcome {
             Outcome::Err { error_type, .. } => Some(error_type.clone()),
             Outcome::Ok => None,
@@ -198,14 +212,15 @@ impl Active {
 
     /// Records a panic as an error on the span, ends it and records the metrics. The caller
     /// resumes the panic.
-    pub fn finish_panic(self, payload: &(dyn Any + Send)) {
+    pub fn finish_panic(mut self, payload: &(dyn Any + Send)) {
         if let (true, Some(cx)) = (self.recording, &self.cx) {
             finish_panic(cx, payload);
         }
         self.record_metrics(Some(Cow::Borrowed("panic")));
     }
 
-    fn record_metrics(mut self, error_type: Option<Cow<'static, str>>) {
+    fn record_metrics(&mut self, error_type: Option<Cow<'static, str>>) {
+        self.recorded = true;
         if self.op == Op::Plan {
             return;
         }
@@ -370,6 +385,7 @@ where
         telemetry: args.telemetry,
         metric_attrs,
         scope,
+        recorded: false,
     }
 }
 
