@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, Severity, SourceCode, SourceSpan};
 
-use crate::source::{Location, SourceFile};
+use crate::source::{Location, Shown, SourceFile};
 
 /// What kind of problem a [`RegistryError`] reports; each has a stable code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,7 +125,7 @@ impl RegistryError {
 
 impl fmt::Display for RegistryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "{}", Shown(&self.message))
     }
 }
 
@@ -142,9 +142,10 @@ impl SourceCode for Source {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        // Quoted as shown: a registry's text must not drive the terminal either.
         let inner = self
             .0
-            .text
+            .shown()
             .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.0.path.display().to_string(),
@@ -167,7 +168,7 @@ struct Related {
 
 impl fmt::Display for Related {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "{}", Shown(&self.message))
     }
 }
 
@@ -224,7 +225,7 @@ impl From<RegistryError> for Rendered {
 
 impl fmt::Display for Rendered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.error.location, self.error.message)
+        write!(f, "{}: {}", self.error.location, Shown(&self.error.message))
     }
 }
 
@@ -240,8 +241,8 @@ impl Diagnostic for Rendered {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.error
             .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .as_deref()
+            .map(|h| Box::new(Shown(h)) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
@@ -249,7 +250,12 @@ impl Diagnostic for Rendered {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(self.error.label.clone().unwrap_or_else(|| "here".into())),
+            Some(
+                self.error
+                    .label
+                    .as_deref()
+                    .map_or_else(|| "here".into(), |l| Shown(l).to_string()),
+            ),
             self.span,
         ))))
     }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A registry file's text, shared by every location that points into it.
 #[derive(Debug)]
@@ -12,6 +12,41 @@ pub struct SourceFile {
     /// Full text of the file.
     pub text: String,
     line_starts: Vec<usize>,
+    /// `text` as diagnostics quote it, made when first needed (see [`SourceFile::shown`]).
+    shown: OnceLock<Option<String>>,
+}
+
+/// Whether showing `c` as is could move a terminal's cursor, recolour or retitle it, or reorder
+/// the text around it: control characters (C0, DEL, C1, newlines and tabs included) and the
+/// bidirectional formatting characters. Telemetry and registry text shown on a terminal is
+/// checked with it (the validator's `printable` too).
+pub fn unsafe_to_show(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// [`unsafe_to_show`], but newlines and tabs, which lay a message or a snippet out, are kept.
+fn unsafe_in_layout(c: char) -> bool {
+    !matches!(c, '\n' | '\t' | '\r') && unsafe_to_show(c)
+}
+
+/// Registry text in a message, shown on a terminal: control and bidirectional-formatting
+/// characters are written as escapes (`\u{1b}`); newlines and tabs are kept.
+pub(crate) struct Shown<'a>(pub &'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some((i, c)) = rest.char_indices().find(|(_, c)| unsafe_in_layout(*c)) {
+            f.write_str(&rest[..i])?;
+            write!(f, "\\u{{{:x}}}", c as u32)?;
+            rest = &rest[i + c.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
 }
 
 impl SourceFile {
@@ -23,7 +58,31 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            shown: OnceLock::new(),
         })
+    }
+
+    /// The text as a diagnostic's snippet shows it on a terminal: each control or
+    /// bidirectional-formatting character becomes as many `?` as it has bytes, so every byte
+    /// offset (and so every span) stays valid. The text itself when it has none (no copy).
+    pub fn shown(&self) -> &str {
+        self.shown
+            .get_or_init(|| {
+                self.text.chars().any(unsafe_in_layout).then(|| {
+                    self.text
+                        .chars()
+                        .map(|c| {
+                            if unsafe_in_layout(c) {
+                                "?".repeat(c.len_utf8())
+                            } else {
+                                c.to_string()
+                            }
+                        })
+                        .collect()
+                })
+            })
+            .as_deref()
+            .unwrap_or(&self.text)
     }
 
     /// Path of the file.

@@ -240,3 +240,24 @@ fn errors_from_several_files_are_all_reported() {
     assert!(k.contains(&ErrorKind::Format), "{k:?}");
     assert!(k.contains(&ErrorKind::Syntax), "{k:?}");
 }
+
+/// Registry text is shown, never obeyed: escape sequences in a file (raw, or written as YAML
+/// escapes) reach neither the snippet nor the message as such, and the spans stay in place.
+#[test]
+fn terminal_escapes_in_a_registry_are_shown_escaped() {
+    let raw = "groups:\n  - id: registry.x\n    type: attribute_group\n    brief: b\n    \
+               attributes:\n      - id: x.\u{1b}[31mred\n        type: strin\u{1b}]0;t\u{7}g\n";
+    let escaped = "groups:\n  - id: registry.x\n    type: attribute_group\n    brief: b\n    \
+                   attributes:\n      - id: x.y\n        type: \"strin\\e]0;t\\ag\"\n        \
+                   brief: hi\n        stability: development\n";
+    for text in [raw, escaped] {
+        let out = load(&[("evil.yaml", text)]).render();
+        assert!(!out.contains(['\u{1b}', '\u{7}']), "{out:?}");
+        assert!(out.contains("evil.yaml:"), "{out}");
+    }
+    let out = load(&[("evil.yaml", escaped)]).render();
+    assert!(
+        out.contains(r"unknown value `strin\u{1b}]0;t\u{7}g`"),
+        "{out}"
+    );
+}

@@ -11,6 +11,8 @@ use std::borrow::{Borrow, Cow};
 use std::collections::HashSet;
 use std::fmt;
 use std::fmt::Write as _;
+
+use genai_registry::source::unsafe_to_show;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 use std::sync::{Arc, Mutex};
@@ -182,17 +184,6 @@ impl From<Text> for String {
 
 /// Longest telemetry string quoted whole in a message or used as a finding's attribute.
 pub const MAX_SHOWN: usize = 200;
-
-/// Whether showing `c` as is could move a terminal's cursor, recolour or retitle it, or reorder
-/// the text around it: control characters (C0, DEL, C1, including newlines and tabs) and the
-/// bidirectional formatting characters.
-fn unsafe_to_show(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        )
-}
 
 /// Telemetry text made safe to show on a terminal or in a text report: every control or
 /// bidirectional-formatting character is written as its escape (`\u{1b}`), the rest as is. Text
