@@ -20,6 +20,7 @@
 //! Errors are located (line for JSON, byte offset for protobuf) and cost only the request they
 //! are in: the other lines or frames of the file are still loaded.
 
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -78,7 +79,23 @@ pub enum InputErrorKind {
         /// Bytes left in the file after the prefix.
         available: u64,
     },
+    /// A JSON Lines line longer than [`MAX_LINE_BYTES`]: skipped (not held in memory), the
+    /// next lines are still read.
+    #[error("line of more than {limit} bytes: skipped")]
+    LineTooLong {
+        /// The limit.
+        limit: usize,
+    },
 }
+
+/// Longest JSON Lines line (one request) read from a file streamed line by line; longer ones
+/// are reported and skipped. As large as the largest request `live-check` accepts by default
+/// many times over.
+pub const MAX_LINE_BYTES: usize = 256 << 20;
+
+/// Bytes read from the start of a file to choose how to read the rest: a larger JSON Lines file
+/// is read line by line (memory: one line, not the file).
+const HEAD_BYTES: usize = 1 << 20;
 
 /// Loads a telemetry file, detecting its format and signal.
 ///
@@ -119,15 +136,37 @@ pub fn stream_file_with(
 ) -> Result<Vec<InputError>, InputError> {
     let path = path.as_ref();
     let source = Source::File(Arc::from(path));
-    let bytes = std::fs::read(path).map_err(|e| InputError {
+    let io = |e| InputError {
         origin: Origin::new(source.clone()),
         kind: InputErrorKind::Io(e),
-    })?;
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
     let mut options = *options;
     if options.format.is_none() {
         options.format = format_from_extension(path);
     }
-    Ok(stream_bytes(&bytes, source, &options, each))
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let lines = match options.format {
+        _ if bytes.len() < HEAD_BYTES || nothing_in(&bytes).is_some() => false,
+        Some(Format::JsonLines) => true,
+        Some(Format::Json) | None => {
+            sniff(&bytes) == Format::Json && looks_like_json_lines(strip_bom(&bytes))
+        }
+        Some(Format::Protobuf) => false,
+    };
+    if !lines {
+        // Small, a single document, or protobuf: read whole.
+        file.read_to_end(&mut bytes).map_err(io)?;
+        return Ok(stream_bytes(&bytes, source, &options, each));
+    }
+    let reader = std::io::BufReader::with_capacity(1 << 16, bytes.as_slice().chain(file));
+    let mut loader = Loader::new(source, each);
+    loader.json_line_stream(reader, options.signal, MAX_LINE_BYTES);
+    Ok(loader.finish())
 }
 
 /// Decodes the content of a file (or of standard input) from `source`; see [`load_file`].
@@ -148,14 +187,7 @@ pub fn stream_bytes(
     options: &LoadOptions,
     each: &mut dyn FnMut(Telemetry),
 ) -> Vec<InputError> {
-    let mut loader = Loader {
-        out: Telemetry::new(),
-        each,
-        anything: false,
-        errors: Vec::new(),
-        source,
-        request: 0,
-    };
+    let mut loader = Loader::new(source, each);
     let format = options.format.unwrap_or_else(|| sniff(bytes));
     if let Some(why) = nothing_in(bytes) {
         loader.error(
@@ -184,14 +216,7 @@ pub fn stream_bytes(
             }
         }
     }
-    if !loader.anything && loader.errors.is_empty() {
-        let origin = Origin::new(loader.source.clone());
-        loader.error(
-            origin,
-            InputErrorKind::Empty("its requests hold no spans, log records or metrics"),
-        );
-    }
-    loader.errors
+    loader.finish()
 }
 
 /// Why a file cannot hold anything, when it cannot.
@@ -304,7 +329,30 @@ struct Loader<'e> {
     request: u64,
 }
 
-impl Loader<'_> {
+impl<'e> Loader<'e> {
+    fn new(source: Source, each: &'e mut dyn FnMut(Telemetry)) -> Self {
+        Loader {
+            out: Telemetry::new(),
+            each,
+            anything: false,
+            errors: Vec::new(),
+            source,
+            request: 0,
+        }
+    }
+
+    /// The errors, with one for a file whose requests held nothing at all.
+    fn finish(mut self) -> Vec<InputError> {
+        if !self.anything && self.errors.is_empty() {
+            let origin = Origin::new(self.source.clone());
+            self.error(
+                origin,
+                InputErrorKind::Empty("its requests hold no spans, log records or metrics"),
+            );
+        }
+        self.errors
+    }
+
     /// Hands the request decoded so far (if it holds anything) to `each`.
     fn hand_over(&mut self) {
         if !self.out.is_empty() {
@@ -358,16 +406,77 @@ impl Loader<'_> {
 
     fn json_lines(&mut self, text: &[u8], signal: Option<Signal>) {
         for (index, line) in text.split(|b| *b == b'\n').enumerate() {
-            if line.trim_ascii().is_empty() {
-                continue;
+            self.json_line(index as u64 + 1, line, signal);
+        }
+    }
+
+    /// One JSON Lines line (1-based `number`): a request, unless blank.
+    fn json_line(&mut self, number: u64, line: &[u8], signal: Option<Signal>) {
+        if line.trim_ascii().is_empty() {
+            return;
+        }
+        let origin = self.origin(Some(number), None);
+        if let Err(err) = decode_json_into(line, signal, &origin, &mut self.out) {
+            self.error(origin, err.shifted(number - 1, 0).into());
+        }
+        self.hand_over();
+        self.request += 1;
+    }
+
+    /// JSON Lines read from `reader` line by line; a line longer than `max` bytes is reported
+    /// and skipped without being held.
+    fn json_line_stream(&mut self, mut reader: impl BufRead, signal: Option<Signal>, max: usize) {
+        let mut line = Vec::new();
+        let mut number = 0u64;
+        loop {
+            number += 1;
+            line.clear();
+            let mut too_long = false;
+            let ended = loop {
+                let chunk = match reader.fill_buf() {
+                    Ok(c) => c,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        let origin = self.origin(Some(number), None);
+                        self.error(origin, InputErrorKind::Io(e));
+                        return;
+                    }
+                };
+                if chunk.is_empty() {
+                    break true;
+                }
+                let (part, found) = match chunk.iter().position(|b| *b == b'\n') {
+                    Some(i) => (&chunk[..i], true),
+                    None => (chunk, false),
+                };
+                if !too_long && line.len() + part.len() > max {
+                    too_long = true;
+                    line = Vec::new();
+                }
+                if !too_long {
+                    line.extend_from_slice(part);
+                }
+                let used = part.len() + usize::from(found);
+                reader.consume(used);
+                if found {
+                    break false;
+                }
+            };
+            if too_long {
+                let origin = self.origin(Some(number), None);
+                self.error(origin, InputErrorKind::LineTooLong { limit: max });
+                self.request += 1;
+            } else {
+                let text = if number == 1 {
+                    strip_bom(&line)
+                } else {
+                    &line[..]
+                };
+                self.json_line(number, text, signal);
             }
-            let number = index as u64 + 1;
-            let origin = self.origin(Some(number), None);
-            if let Err(err) = decode_json_into(line, signal, &origin, &mut self.out) {
-                self.error(origin, err.shifted(number - 1, 0).into());
+            if ended {
+                return;
             }
-            self.hand_over();
-            self.request += 1;
         }
     }
 
@@ -418,5 +527,31 @@ impl Loader<'_> {
         }
         self.hand_over();
         self.request += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines read from a stream: a line over the limit is reported and skipped, the others are
+    /// read, numbered as in the file.
+    #[test]
+    fn streamed_lines_skip_overlong_ones() {
+        let good = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"00000000000000000000000000000001","spanId":"0000000000000001","name":"chat m"}]}]}]}"#;
+        let long = format!("{{\"resourceSpans\":[{}]}}", "{},".repeat(100));
+        let text = format!("\u{feff}{good}\n\n{long}\n{good}\r\n{good}");
+        let mut spans = 0;
+        let mut each = |t: Telemetry| spans += t.spans.len();
+        let mut loader = Loader::new(Source::Unknown, &mut each);
+        loader.json_line_stream(std::io::Cursor::new(text.as_bytes()), None, 200);
+        let errors = loader.finish();
+        assert_eq!(spans, 3);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].origin.line, Some(3));
+        assert!(matches!(
+            errors[0].kind,
+            InputErrorKind::LineTooLong { limit: 200 }
+        ));
     }
 }

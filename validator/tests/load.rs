@@ -383,3 +383,41 @@ fn unreadable_and_empty_files() {
         assert!(matches!(errors[0].kind, InputErrorKind::Empty(_)), "{name}");
     }
 }
+
+/// A JSON Lines file larger than the part read first is read line by line; what it yields
+/// (spans, errors and their lines) is what reading it whole yields, for `.jsonl` and for a
+/// `.json` that holds lines.
+#[test]
+fn large_json_lines_files_stream_with_the_same_result() {
+    let collector = std::fs::read_to_string(data("collector-traces.jsonl")).expect("test data");
+    let mut content = String::from("\u{feff}");
+    let mut line = 0;
+    while content.len() < 3 << 20 {
+        for l in collector.lines() {
+            line += 1;
+            if line == 7 {
+                content.push_str("{\"resourceSpans\": [{\n");
+            } else {
+                content.push_str(l);
+                content.push('\n');
+            }
+        }
+    }
+    for name in ["big.jsonl", "big.json"] {
+        let file = TempFile::new(name, content.as_bytes());
+        let (streamed, streamed_errors) = load_file(&file.0).expect("readable");
+        let (whole, whole_errors) = load_bytes(
+            content.as_bytes(),
+            Source::File(file.0.as_path().into()),
+            &LoadOptions::default(),
+        );
+        assert!(streamed.spans.len() > 1000, "{name}");
+        assert_eq!(streamed.spans.len(), whole.spans.len(), "{name}");
+        assert_eq!(streamed.spans, whole.spans, "{name}");
+        let lines = |e: &[genai_validator::InputError]| -> Vec<Option<u64>> {
+            e.iter().map(|e| e.origin.line).collect()
+        };
+        assert_eq!(lines(&streamed_errors), vec![Some(7)], "{name}");
+        assert_eq!(lines(&streamed_errors), lines(&whole_errors), "{name}");
+    }
+}
