@@ -239,6 +239,15 @@ async fn client(
     (latencies, retries)
 }
 
+/// The runtime both probes run the receiver on: two workers, as on the target machine.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 #[test]
 #[ignore = "load test: run explicitly in release mode (see the module docs)"]
 fn loopback_load() {
@@ -248,11 +257,7 @@ fn loopback_load() {
     let requests_per_client = total.div_ceil(batch * clients);
     let sent = (requests_per_client * batch * clients) as u64;
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     rt.block_on(async move {
         let (receiver, batches) = Receiver::start(ReceiverConfig::ephemeral()).await.expect("start");
         let validate = env("LOAD_VALIDATE", 1) != 0;
@@ -379,11 +384,7 @@ fn loopback_load() {
 #[test]
 #[ignore = "probe: run explicitly in release mode (see its docs)"]
 fn health_stays_responsive_while_decoding() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     rt.block_on(async move {
         let (receiver, batches) = Receiver::start(ReceiverConfig::ephemeral()).await.expect("start");
         let consumer = std::thread::spawn(move || {

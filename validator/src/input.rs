@@ -427,52 +427,26 @@ impl<'e> Loader<'e> {
     /// and skipped without being held.
     fn json_line_stream(&mut self, mut reader: impl BufRead, signal: Option<Signal>, max: usize) {
         let mut line = Vec::new();
-        let mut number = 0u64;
-        loop {
-            number += 1;
-            line.clear();
-            let mut too_long = false;
-            let ended = loop {
-                let chunk = match reader.fill_buf() {
-                    Ok(c) => c,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        let origin = self.origin(Some(number), None);
-                        self.error(origin, InputErrorKind::Io(e));
-                        return;
-                    }
-                };
-                if chunk.is_empty() {
-                    break true;
-                }
-                let (part, found) = match chunk.iter().position(|b| *b == b'\n') {
-                    Some(i) => (&chunk[..i], true),
-                    None => (chunk, false),
-                };
-                if !too_long && line.len() + part.len() > max {
-                    too_long = true;
-                    line = Vec::new();
-                }
-                if !too_long {
-                    line.extend_from_slice(part);
-                }
-                let used = part.len() + usize::from(found);
-                reader.consume(used);
-                if found {
-                    break false;
+        for number in 1u64.. {
+            let (ended, whole) = match read_line(&mut reader, &mut line, max) {
+                Ok(r) => r,
+                Err(e) => {
+                    let origin = self.origin(Some(number), None);
+                    self.error(origin, InputErrorKind::Io(e));
+                    return;
                 }
             };
-            if too_long {
-                let origin = self.origin(Some(number), None);
-                self.error(origin, InputErrorKind::LineTooLong { limit: max });
-                self.request += 1;
-            } else {
+            if whole {
                 let text = if number == 1 {
                     strip_bom(&line)
                 } else {
                     &line[..]
                 };
                 self.json_line(number, text, signal);
+            } else {
+                let origin = self.origin(Some(number), None);
+                self.error(origin, InputErrorKind::LineTooLong { limit: max });
+                self.request += 1;
             }
             if ended {
                 return;
@@ -527,6 +501,42 @@ impl<'e> Loader<'e> {
         }
         self.hand_over();
         self.request += 1;
+    }
+}
+
+/// Reads the next line of `reader` (without its newline) into `line`, keeping at most `max`
+/// bytes: returns whether the input ended, and whether the line was kept whole (a longer one is
+/// read past, not held).
+fn read_line(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<(bool, bool)> {
+    line.clear();
+    let mut whole = true;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((true, whole));
+        }
+        let newline = chunk.iter().position(|b| *b == b'\n');
+        let part = &chunk[..newline.unwrap_or(chunk.len())];
+        if whole && line.len() + part.len() > max {
+            whole = false;
+            *line = Vec::new();
+        }
+        if whole {
+            line.extend_from_slice(part);
+        }
+        let used = part.len() + usize::from(newline.is_some());
+        reader.consume(used);
+        if newline.is_some() {
+            return Ok((false, whole));
+        }
     }
 }
 

@@ -59,15 +59,10 @@ fn short(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// The roll-up row of `name` in a roll-up keyed by text (`other` once `max` keys are taken).
-/// A name already there is found without building a key.
-fn named_row<'m>(map: &'m mut BTreeMap<String, Rollup>, name: &str, max: usize) -> &'m mut Rollup {
-    counted(map, name, max)
-}
-
-/// The entry of `name` in a map keyed by text: found by reference when present, else added
-/// (cut to [`MAX_KEY_LEN`]) while fewer than `max` keys exist, else `(other)`'s.
-fn counted<'m, V: Default>(map: &'m mut BTreeMap<String, V>, name: &str, max: usize) -> &'m mut V {
+/// The entry (roll-up row, count) of `name` in a map keyed by text: found by reference when
+/// present, else added (cut to [`MAX_KEY_LEN`]) while fewer than `max` keys exist, else
+/// `(other)`'s.
+fn entry_of<'m, V: Default>(map: &'m mut BTreeMap<String, V>, name: &str, max: usize) -> &'m mut V {
     let name = short(name);
     if map.contains_key(&*name) {
         return map.get_mut(&*name).expect("the key was just seen");
@@ -314,9 +309,9 @@ impl InsightsBuilder {
             let agent_name = agent_of[i].map(|a| facts[a].agent_name.unwrap_or(UNKNOWN));
             let service_name = service(span).unwrap_or(UNKNOWN);
             if let Some(e) = f.error_type {
-                *counted(&mut self.out.errors, e, max_keys) += 1;
+                *entry_of(&mut self.out.errors, e, max_keys) += 1;
             } else if span.status.is_error() {
-                *counted(&mut self.out.errors, "(status error)", usize::MAX) += 1;
+                *entry_of(&mut self.out.errors, "(status error)", usize::MAX) += 1;
             }
             let counted = f.has_usage && !usage_below[i];
             let cost = if counted {
@@ -361,7 +356,7 @@ impl InsightsBuilder {
                 }
             }
             if f.op.is_some() || counted {
-                let r = named_row(&mut self.out.services, service_name, max_keys);
+                let r = entry_of(&mut self.out.services, service_name, max_keys);
                 r.call(failed, duration);
                 r.llm_calls += u64::from(kind == Kind::Inference);
                 if counted {
@@ -371,7 +366,7 @@ impl InsightsBuilder {
             if let Some(name) = agent_name
                 && (counted || kind == Kind::Inference)
             {
-                let r = named_row(&mut self.out.agents, name, max_keys);
+                let r = entry_of(&mut self.out.agents, name, max_keys);
                 r.llm_calls += u64::from(kind == Kind::Inference);
                 if counted {
                     r.bill(&f.usage, cost);
@@ -395,12 +390,12 @@ impl InsightsBuilder {
                     t.tool_calls += 1;
                     self.out.tool_calls += 1;
                     let name = f.tool_name.unwrap_or(&span.name);
-                    named_row(&mut self.out.tools, name, max_keys).call(failed, duration);
+                    entry_of(&mut self.out.tools, name, max_keys).call(failed, duration);
                 }
                 Kind::Agent => {
                     t.agent_invocations += 1;
                     let name = f.agent_name.unwrap_or(UNKNOWN);
-                    named_row(&mut self.out.agents, name, max_keys).call(failed, duration);
+                    entry_of(&mut self.out.agents, name, max_keys).call(failed, duration);
                 }
                 Kind::Other => {}
             }

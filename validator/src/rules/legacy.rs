@@ -238,42 +238,25 @@ pub(crate) fn lookup(key: &str) -> Option<&'static Legacy> {
     })
 }
 
-/// Events of the earlier GenAI semantic conventions (deprecated since v1.37.0), with what
-/// records the same thing now.
+/// Where the messages of a legacy event go now, besides its span attribute.
+const DETAILS_EVENT: &str = "the `gen_ai.client.inference.operation.details` event";
+
+/// Events of the earlier GenAI semantic conventions (deprecated since v1.37.0), with the span
+/// attribute that records the same thing now (the details event records it too).
 const LEGACY_EVENTS: &[(&str, &str)] = &[
-    (
-        "gen_ai.system.message",
-        "the `gen_ai.system_instructions` attribute of the inference span, or the \
-         `gen_ai.client.inference.operation.details` event",
-    ),
-    (
-        "gen_ai.user.message",
-        "`gen_ai.input.messages` on the inference span, or the \
-         `gen_ai.client.inference.operation.details` event",
-    ),
-    (
-        "gen_ai.assistant.message",
-        "`gen_ai.input.messages` on the inference span, or the \
-         `gen_ai.client.inference.operation.details` event",
-    ),
-    (
-        "gen_ai.tool.message",
-        "`gen_ai.input.messages` on the inference span, or the \
-         `gen_ai.client.inference.operation.details` event",
-    ),
-    (
-        "gen_ai.choice",
-        "`gen_ai.output.messages` on the inference span, or the \
-         `gen_ai.client.inference.operation.details` event",
-    ),
+    ("gen_ai.system.message", "gen_ai.system_instructions"),
+    ("gen_ai.user.message", "gen_ai.input.messages"),
+    ("gen_ai.assistant.message", "gen_ai.input.messages"),
+    ("gen_ai.tool.message", "gen_ai.input.messages"),
+    ("gen_ai.choice", "gen_ai.output.messages"),
 ];
 
 /// What replaced `name`, when it is the name of a legacy event.
-pub(crate) fn event_replacement(name: &str) -> Option<&'static str> {
+pub(crate) fn event_replacement(name: &str) -> Option<String> {
     LEGACY_EVENTS
         .iter()
         .find(|(n, _)| *n == name)
-        .map(|(_, replacement)| *replacement)
+        .map(|(_, attribute)| format!("`{attribute}` on the inference span, or {DETAILS_EVENT}"))
 }
 
 /// Whether a legacy event's body carries message content: a non-empty `content` or tool-call

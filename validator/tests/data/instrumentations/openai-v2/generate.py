@@ -214,6 +214,17 @@ class FakeOpenAI:
         return chunks
 
 
+def reply(handler, status, content_type, data):
+    """Answers a request of `handler` with `data` (its length given)."""
+    handler.send_response(status)
+    if content_type:
+        handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    if data:
+        handler.wfile.write(data)
+
+
 def make_openai_handler(fake):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -225,27 +236,16 @@ def make_openai_handler(fake):
             n = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(n) or b"{}")
             if not self.path.endswith("/chat/completions"):
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                reply(self, 404, None, b"")
                 return
             kind, payload = fake.answer(body)
             if kind == "json":
-                data = json.dumps(payload).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                reply(self, 200, "application/json", json.dumps(payload).encode())
             else:
                 data = b"".join(
                     b"data: " + json.dumps(c).encode() + b"\n\n" for c in payload
                 ) + b"data: [DONE]\n\n"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                reply(self, 200, "text/event-stream", data)
 
     return Handler
 
@@ -269,10 +269,7 @@ def make_otlp_handler(frames):
             frames.setdefault(signal, []).append(
                 (self.headers.get("Content-Type"), self.headers.get("Content-Encoding"), body)
             )
-            self.send_response(200)
-            self.send_header("Content-Type", "application/x-protobuf")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            reply(self, 200, "application/x-protobuf", b"")
 
     return Handler
 
