@@ -11,6 +11,7 @@ use genai_pricing::{TokenPrices, Usage};
 use super::facts::{Facts, Kind, seconds, service};
 use super::finding::{InsightFinding, InsightId};
 use super::metrics::MetricState;
+use super::tally::{RowValue, Table, Tally};
 use super::thresholds::{DEFAULT_MAX_AGENT_DEPTH, DEFAULT_REPEATED_TOOL_CALLS};
 use super::{InsightOptions, Insights, ModelKey, ModelKeyRef, Rollup, SpanFigure, TraceInsight};
 use crate::finding::Level;
@@ -37,6 +38,32 @@ pub struct InsightsBuilder {
     /// Entries in `prices`.
     priced_keys: usize,
     metrics: MetricState,
+    /// Per-trace working lists, kept between traces so a trace allocates none of them.
+    scratch: Scratch,
+}
+
+/// The per-span lists [`InsightsBuilder::add_trace`] works with, indexed by the span's
+/// position in the trace.
+#[derive(Default)]
+struct Scratch {
+    /// (span id, position), sorted by id.
+    index: Vec<(u64, usize)>,
+    /// The parent's position.
+    parent: Vec<Option<usize>>,
+    /// The nearest `invoke_agent` above.
+    agent_of: Vec<Option<usize>>,
+    /// Whether a span below carries usage.
+    usage_below: Vec<bool>,
+    /// Positions in start order.
+    order: Vec<usize>,
+    /// Usage counted for the span, and its cost.
+    span_usage: Vec<Option<(Usage, Option<f64>)>>,
+    /// LLM calls made by an `invoke_agent`'s own invocation.
+    agent_llm_calls: Vec<u64>,
+    /// The `invoke_agent` spans in start order.
+    agents: Vec<usize>,
+    /// The durations and times to first chunk the trace adds to its roll-ups.
+    row_values: Vec<RowValue>,
 }
 
 fn cut(s: &str) -> String {
@@ -62,7 +89,11 @@ fn short(s: &str) -> Cow<'_, str> {
 /// The entry (roll-up row, count) of `name` in a map keyed by text: found by reference when
 /// present, else added (cut to [`MAX_KEY_LEN`]) while fewer than `max` keys exist, else
 /// `(other)`'s.
-fn entry_of<'m, V: Default>(map: &'m mut BTreeMap<String, V>, name: &str, max: usize) -> &'m mut V {
+pub(super) fn entry_of<'m, V: Default>(
+    map: &'m mut BTreeMap<String, V>,
+    name: &str,
+    max: usize,
+) -> &'m mut V {
     let name = short(name);
     if map.contains_key(&*name) {
         return map.get_mut(&*name).expect("the key was just seen");
@@ -77,7 +108,7 @@ fn entry_of<'m, V: Default>(map: &'m mut BTreeMap<String, V>, name: &str, max: u
 
 /// The row of a provider's model (`(other)` once `max` models are taken), found without
 /// building a key when it is there.
-fn model_row<'m>(
+pub(super) fn model_row<'m>(
     map: &'m mut BTreeMap<ModelKey, Rollup>,
     provider: &str,
     model: &str,
@@ -100,24 +131,6 @@ fn model_row<'m>(
         }
     };
     map.entry(key).or_default()
-}
-
-impl Rollup {
-    /// Counts one span of the row: a call, failed or not, and its duration.
-    fn call(&mut self, failed: bool, duration: f64) {
-        self.calls += 1;
-        self.errors += u64::from(failed);
-        self.duration.add(duration);
-    }
-
-    /// Adds a span's usage and its cost (unpriced when the cost is unknown).
-    fn bill(&mut self, usage: &Usage, cost: Option<f64>) {
-        self.usage.add(usage);
-        match cost {
-            Some(c) => self.cost_usd += c,
-            None => self.unpriced_calls += 1,
-        }
-    }
 }
 
 impl InsightsBuilder {
@@ -159,6 +172,7 @@ impl InsightsBuilder {
             out,
             prices: HashMap::new(),
             priced_keys: 0,
+            scratch: Scratch::default(),
         }
     }
 
@@ -244,27 +258,35 @@ impl InsightsBuilder {
         // Span ids sorted, for the parents' positions (cheaper than a map for a trace's few
         // spans, and as good for many).
         let key = |id: SpanId| u64::from_be_bytes(id.to_bytes());
-        let mut index: Vec<(u64, usize)> = spans
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (key(s.span_id), i))
-            .collect();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let Scratch {
+            index,
+            parent,
+            agent_of,
+            usage_below,
+            order,
+            span_usage,
+            agent_llm_calls,
+            agents,
+            row_values,
+        } = &mut scratch;
+        index.clear();
+        index.extend(spans.iter().enumerate().map(|(i, s)| (key(s.span_id), i)));
         index.sort_unstable();
-        let parent: Vec<Option<usize>> = spans
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let p = key(s.parent_span_id?);
-                let at = index.binary_search_by(|(id, _)| id.cmp(&p)).ok()?;
-                Some(index[at].1).filter(|p| *p != i)
-            })
-            .collect();
-        let ancestors = |i: usize| walk(&parent, i);
-        let agent_of: Vec<Option<usize>> = (0..n)
-            .map(|i| ancestors(i).find(|a| facts[*a].kind() == Kind::Agent))
-            .collect();
+        parent.clear();
+        parent.extend(spans.iter().enumerate().map(|(i, s)| {
+            let p = key(s.parent_span_id?);
+            let at = index.binary_search_by(|(id, _)| id.cmp(&p)).ok()?;
+            Some(index[at].1).filter(|p| *p != i)
+        }));
+        let parent = &*parent;
+        let ancestors = |i: usize| walk(parent, i);
+        agent_of.clear();
+        agent_of.extend((0..n).map(|i| ancestors(i).find(|a| facts[*a].kind() == Kind::Agent)));
+        let agent_of = &*agent_of;
         // A span's usage counts only when no span below it carries usage.
-        let mut usage_below = vec![false; n];
+        usage_below.clear();
+        usage_below.resize(n, false);
         for (i, f) in facts.iter().enumerate() {
             if f.has_usage {
                 for a in ancestors(i) {
@@ -274,8 +296,10 @@ impl InsightsBuilder {
                 }
             }
         }
-        let mut order: Vec<usize> = (0..n).collect();
+        order.clear();
+        order.extend(0..n);
         order.sort_by_key(|i| (spans[*i].start_time_unix_nano, *i));
+        let order = &*order;
 
         let th = self.options.thresholds.clone();
         let max_keys = self.options.max_keys;
@@ -295,9 +319,12 @@ impl InsightsBuilder {
             duration_s: 0.0,
             span_figures: Vec::new(),
         };
-        let mut span_usage: Vec<Option<(Usage, Option<f64>)>> = vec![None; n];
-        let mut agent_llm_calls: Vec<u64> = vec![0; n];
-        for &i in &order {
+        span_usage.clear();
+        span_usage.resize(n, None);
+        agent_llm_calls.clear();
+        agent_llm_calls.resize(n, 0);
+        let mut tally = Tally::new(row_values);
+        for &i in order {
             let span = spans[i];
             let f = &facts[i];
             let kind = f.kind();
@@ -335,41 +362,41 @@ impl InsightsBuilder {
                 None
             };
             if counted || kind == Kind::Inference {
-                let r = model_row(
-                    &mut self.out.models,
+                let r = tally.row(
+                    Table::Model,
                     provider.unwrap_or(UNKNOWN),
                     f.model().unwrap_or(UNKNOWN),
-                    max_keys,
                 );
-                r.call(failed, duration);
+                tally.call(r, failed, duration);
                 if kind == Kind::Inference {
-                    r.llm_calls += 1;
+                    let d = tally.delta(r);
+                    d.llm_calls += 1;
                     if failed && f.rate_limited() {
-                        r.rate_limited += 1;
+                        d.rate_limited += 1;
                     }
                     if let Some(ttft) = f.time_to_first_chunk {
-                        r.time_to_first_chunk.add(ttft);
+                        tally.time_to_first_chunk(r, ttft);
                     }
                 }
                 if counted {
-                    r.bill(&f.usage, cost);
+                    tally.bill(r, &f.usage, cost);
                 }
             }
             if f.op.is_some() || counted {
-                let r = entry_of(&mut self.out.services, service_name, max_keys);
-                r.call(failed, duration);
-                r.llm_calls += u64::from(kind == Kind::Inference);
+                let r = tally.row(Table::Service, "", service_name);
+                tally.call(r, failed, duration);
+                tally.delta(r).llm_calls += u64::from(kind == Kind::Inference);
                 if counted {
-                    r.bill(&f.usage, cost);
+                    tally.bill(r, &f.usage, cost);
                 }
             }
             if let Some(name) = agent_name
                 && (counted || kind == Kind::Inference)
             {
-                let r = entry_of(&mut self.out.agents, name, max_keys);
-                r.llm_calls += u64::from(kind == Kind::Inference);
+                let r = tally.row(Table::Agent, "", name);
+                tally.delta(r).llm_calls += u64::from(kind == Kind::Inference);
                 if counted {
-                    r.bill(&f.usage, cost);
+                    tally.bill(r, &f.usage, cost);
                 }
             }
             match kind {
@@ -390,24 +417,31 @@ impl InsightsBuilder {
                     t.tool_calls += 1;
                     self.out.tool_calls += 1;
                     let name = f.tool_name.unwrap_or(&span.name);
-                    entry_of(&mut self.out.tools, name, max_keys).call(failed, duration);
+                    let r = tally.row(Table::Tool, "", name);
+                    tally.call(r, failed, duration);
                 }
                 Kind::Agent => {
                     t.agent_invocations += 1;
                     let name = f.agent_name.unwrap_or(UNKNOWN);
-                    entry_of(&mut self.out.agents, name, max_keys).call(failed, duration);
+                    let r = tally.row(Table::Agent, "", name);
+                    tally.call(r, failed, duration);
                 }
                 Kind::Other => {}
             }
         }
+        tally.apply(&mut self.out, max_keys);
 
         // Per invocation: LLM calls, loops; nesting.
-        let agents: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|i| facts[*i].kind() == Kind::Agent)
-            .collect();
-        for &a in &agents {
+        agents.clear();
+        agents.extend(
+            order
+                .iter()
+                .copied()
+                .filter(|i| facts[*i].kind() == Kind::Agent),
+        );
+        let agents = &*agents;
+        let span_usage = &*span_usage;
+        for &a in agents {
             let calls = agent_llm_calls[a];
             self.out.llm_calls_per_agent_invocation.add(calls as f64);
             if let Some(max) = th.max_llm_calls_per_agent
@@ -562,7 +596,7 @@ impl InsightsBuilder {
             self.out.cost_per_successful_request.add(t.cost_usd);
         }
         let all: Vec<SpanId> = root.map(|r| spans[r].span_id).into_iter().collect();
-        let root_name = format!("{:?}", t.root);
+        let root_name = DebugStr(&t.root);
         if let Some(max) = th.max_llm_calls_per_request
             && t.llm_calls > max
         {
@@ -629,6 +663,7 @@ impl InsightsBuilder {
                 })
                 .collect();
         }
+        self.scratch = scratch;
         self.keep(t.clone());
         t
     }
@@ -741,6 +776,15 @@ impl InsightsBuilder {
     }
 }
 
+/// Writes a string as `{:?}` does, when (and only if) the message using it is formatted.
+struct DebugStr<'a>(&'a str);
+
+impl std::fmt::Display for DebugStr<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
 /// The ancestors of `i`, nearest first, at most `parent.len()` of them (a cycle in hostile
 /// input ends the walk).
 fn walk(parent: &[Option<usize>], i: usize) -> impl Iterator<Item = usize> + '_ {
@@ -791,8 +835,8 @@ fn repeated_calls(
     limit: u64,
 ) -> Vec<Repeat> {
     let mut out = Vec::new();
-    let name = |i: usize| facts[i].tool_name.unwrap_or(&spans[i].name).to_string();
-    let mut by_args: Vec<(String, String, Vec<usize>)> = Vec::new();
+    let name = |i: usize| facts[i].tool_name.unwrap_or(&spans[i].name);
+    let mut by_args: Vec<(&str, String, Vec<usize>)> = Vec::new();
     for &i in tools {
         if let Some(args) = facts[i].tool_arguments {
             let (n, a) = (name(i), args.to_string());
@@ -805,7 +849,7 @@ fn repeated_calls(
     for (tool, _, group) in by_args {
         if group.len() as u64 > limit {
             out.push(Repeat {
-                tool,
+                tool: tool.to_string(),
                 with_arguments: true,
                 spans: group,
             });
@@ -815,7 +859,7 @@ fn repeated_calls(
     let flush = |run: &mut Vec<usize>, out: &mut Vec<Repeat>| {
         if run.len() as u64 > limit {
             out.push(Repeat {
-                tool: name(run[0]),
+                tool: name(run[0]).to_string(),
                 with_arguments: false,
                 spans: std::mem::take(run),
             });

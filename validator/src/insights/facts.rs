@@ -49,6 +49,52 @@ fn count(v: &Value) -> Option<u64> {
     }
 }
 
+/// The `gen_ai.*` attributes insights read, by the key's rest after `gen_ai.`.
+#[derive(Clone, Copy)]
+enum Slot {
+    Operation,
+    Provider,
+    System,
+    ResponseModel,
+    RequestModel,
+    AgentName,
+    ToolName,
+    ToolArguments,
+    Input,
+    Output,
+    CacheRead,
+    CacheWrite,
+    Reasoning,
+    TimeToFirstChunk,
+}
+
+impl Slot {
+    /// The slot of `rest` (a key without its `gen_ai.` prefix): chosen by length first, so
+    /// most keys are told apart by one comparison of lengths and at most two of text.
+    fn of(rest: &str) -> Option<Slot> {
+        let is = |name: &str, slot: Slot| (rest == name).then_some(slot);
+        match rest.len() {
+            6 => is("system", Slot::System),
+            9 => is("tool.name", Slot::ToolName),
+            10 => is("agent.name", Slot::AgentName),
+            13 => is("provider.name", Slot::Provider)
+                .or_else(|| is("request.model", Slot::RequestModel)),
+            14 => is("operation.name", Slot::Operation)
+                .or_else(|| is("response.model", Slot::ResponseModel)),
+            18 => is("usage.input_tokens", Slot::Input),
+            19 => is("usage.output_tokens", Slot::Output)
+                .or_else(|| is("tool.call.arguments", Slot::ToolArguments))
+                .or_else(|| is("usage.prompt_tokens", Slot::Input)),
+            23 => is("usage.completion_tokens", Slot::Output),
+            28 => is("response.time_to_first_chunk", Slot::TimeToFirstChunk),
+            29 => is("usage.cache_read.input_tokens", Slot::CacheRead)
+                .or_else(|| is("usage.reasoning.output_tokens", Slot::Reasoning)),
+            33 => is("usage.cache_creation.input_tokens", Slot::CacheWrite),
+            _ => None,
+        }
+    }
+}
+
 impl<'s> Facts<'s> {
     /// Reads the facts of `span`.
     pub fn of(span: &'s Span) -> Self {
@@ -65,28 +111,34 @@ impl<'s> Facts<'s> {
                 }
                 continue;
             };
+            let Some(slot) = Slot::of(rest) else {
+                continue;
+            };
             let mut usage = |slot: fn(&mut Usage) -> &mut u64| {
                 if let Some(n) = count(v) {
                     *slot(&mut f.usage) = n;
                     f.has_usage = true;
                 }
             };
-            match rest {
-                "operation.name" => f.op = v.as_str(),
-                "provider.name" => f.provider = v.as_str(),
-                "system" if f.provider.is_none() => f.provider = v.as_str(),
-                "response.model" => f.response_model = v.as_str(),
-                "request.model" => f.request_model = v.as_str(),
-                "agent.name" => f.agent_name = v.as_str(),
-                "tool.name" => f.tool_name = v.as_str(),
-                "tool.call.arguments" => f.tool_arguments = Some(v),
-                "usage.input_tokens" | "usage.prompt_tokens" => usage(|u| &mut u.input),
-                "usage.output_tokens" | "usage.completion_tokens" => usage(|u| &mut u.output),
-                "usage.cache_read.input_tokens" => usage(|u| &mut u.cache_read),
-                "usage.cache_creation.input_tokens" => usage(|u| &mut u.cache_write),
-                "usage.reasoning.output_tokens" => usage(|u| &mut u.reasoning),
-                "response.time_to_first_chunk" => f.time_to_first_chunk = v.as_f64(),
-                _ => {}
+            match slot {
+                Slot::Operation => f.op = v.as_str(),
+                Slot::Provider => f.provider = v.as_str(),
+                Slot::System => {
+                    if f.provider.is_none() {
+                        f.provider = v.as_str()
+                    }
+                }
+                Slot::ResponseModel => f.response_model = v.as_str(),
+                Slot::RequestModel => f.request_model = v.as_str(),
+                Slot::AgentName => f.agent_name = v.as_str(),
+                Slot::ToolName => f.tool_name = v.as_str(),
+                Slot::ToolArguments => f.tool_arguments = Some(v),
+                Slot::Input => usage(|u| &mut u.input),
+                Slot::Output => usage(|u| &mut u.output),
+                Slot::CacheRead => usage(|u| &mut u.cache_read),
+                Slot::CacheWrite => usage(|u| &mut u.cache_write),
+                Slot::Reasoning => usage(|u| &mut u.reasoning),
+                Slot::TimeToFirstChunk => f.time_to_first_chunk = v.as_f64(),
             }
         }
         f.kind = match f.op {

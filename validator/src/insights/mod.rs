@@ -25,6 +25,7 @@ mod facts;
 mod finding;
 mod metrics;
 pub mod render;
+mod tally;
 mod thresholds;
 mod window;
 
