@@ -166,6 +166,13 @@ impl Collector {
         session.push(telemetry);
     }
 
+    /// [`Collector::push`] of a batch the caller no longer needs (its spans are moved to the
+    /// insights, not copied).
+    pub fn push_owned(&self, session: &mut Session<'_>, telemetry: Telemetry) {
+        self.lock().builder.add_metrics(&telemetry.metrics);
+        session.push_owned(telemetry);
+    }
+
     /// The last completed traces' figures, newest first.
     pub fn recent(&self) -> Vec<TraceInsight> {
         self.lock().recent.iter().rev().cloned().collect()

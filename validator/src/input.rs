@@ -523,7 +523,7 @@ fn read_line(
         if chunk.is_empty() {
             return Ok((true, whole));
         }
-        let newline = chunk.iter().position(|b| *b == b'\n');
+        let newline = memchr::memchr(b'\n', chunk);
         let part = &chunk[..newline.unwrap_or(chunk.len())];
         if whole && line.len() + part.len() > max {
             whole = false;

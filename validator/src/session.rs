@@ -243,6 +243,8 @@ struct OpenTrace {
     spans_not_kept: u64,
     touched: Instant,
     seq: u64,
+    /// Which opening of the trace this is (a trace evicted and seen again is a new one).
+    opening: u64,
 }
 
 /// The window of open traces, with their least-recently-touched order.
@@ -260,6 +262,11 @@ struct Window {
     now: Instant,
     /// Traces completed during the current batch, handed to the sink after it.
     done: Vec<(TraceId, OpenTrace, Completion)>,
+    /// Openings so far.
+    openings: u64,
+    /// While a batch given by value is validated: per span, the trace opening that keeps it
+    /// (`None`: not kept), so it is moved there afterwards instead of copied now.
+    moving: Option<Vec<Option<(TraceId, u64)>>>,
 }
 
 impl Window {
@@ -276,13 +283,18 @@ impl Window {
             }
         }
         let seq = self.seq;
-        let t = self.open.entry(trace).or_insert_with(|| OpenTrace {
-            nodes: Vec::new(),
-            spans: Vec::new(),
-            logs: Vec::new(),
-            spans_not_kept: 0,
-            touched: now,
-            seq,
+        let openings = &mut self.openings;
+        let t = self.open.entry(trace).or_insert_with(|| {
+            *openings += 1;
+            OpenTrace {
+                nodes: Vec::new(),
+                spans: Vec::new(),
+                logs: Vec::new(),
+                spans_not_kept: 0,
+                touched: now,
+                seq,
+                opening: *openings,
+            }
         });
         t.touched = now;
         t.seq = seq;
@@ -311,6 +323,23 @@ impl Window {
     fn complete(&mut self, id: TraceId, why: Completion) {
         if let Some(t) = self.open.remove(&id) {
             self.done.push((id, t, why));
+        }
+    }
+
+    /// Moves `span` into the opening of its trace that kept it: still open, or completed
+    /// during this batch.
+    fn place(&mut self, (trace, opening): (TraceId, u64), span: Span) {
+        if let Some(t) = self.open.get_mut(&trace)
+            && t.opening == opening
+        {
+            t.spans.push(span);
+        } else if let Some((_, t, _)) = self
+            .done
+            .iter_mut()
+            .rev()
+            .find(|(id, t, _)| *id == trace && t.opening == opening)
+        {
+            t.spans.push(span);
         }
     }
 
@@ -380,14 +409,21 @@ impl Observer for Window {
         *self.per_definition.entry(def).or_default() += 1;
         let max = self.limits.max_spans_per_trace;
         let keep = self.keep_data;
+        let moving = self.moving.is_some();
         let t = self.touch(span.trace_id);
+        let mut moved = None;
         if t.nodes.len() >= max {
             t.spans_not_kept += 1;
-            return;
+        } else {
+            t.nodes.push(node(span, def, findings));
+            if keep && moving {
+                moved = Some((span.trace_id, t.opening));
+            } else if keep {
+                t.spans.push(span.clone());
+            }
         }
-        t.nodes.push(node(span, def, findings));
-        if keep {
-            t.spans.push(span.clone());
+        if let Some(marks) = &mut self.moving {
+            marks.push(moved);
         }
     }
 
@@ -448,6 +484,8 @@ impl<'v> Session<'v> {
                 limits,
                 now: Instant::now(),
                 done: Vec::new(),
+                openings: 0,
+                moving: None,
             },
             sink: None,
         }
@@ -476,6 +514,28 @@ impl<'v> Session<'v> {
         let limits = self.window.limits.report;
         self.validator
             .run(telemetry, &mut self.report, &limits, &mut self.window);
+        self.window.evict_idle(now);
+        self.hand_over();
+    }
+
+    /// [`Session::push`] of a batch the caller no longer needs: the spans a trace sink will
+    /// see are moved into their traces instead of copied.
+    pub fn push_owned(&mut self, telemetry: Telemetry) {
+        if !self.window.keep_data {
+            return self.push(&telemetry);
+        }
+        let now = Instant::now();
+        self.window.now = now;
+        self.window.moving = Some(Vec::with_capacity(telemetry.spans.len()));
+        let limits = self.window.limits.report;
+        self.validator
+            .run(&telemetry, &mut self.report, &limits, &mut self.window);
+        let marks = self.window.moving.take().unwrap_or_default();
+        for (span, mark) in telemetry.spans.into_iter().zip(marks) {
+            if let Some(mark) = mark {
+                self.window.place(mark, span);
+            }
+        }
         self.window.evict_idle(now);
         self.hand_over();
     }

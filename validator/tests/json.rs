@@ -342,3 +342,15 @@ fn enum_names_and_numbers_as_strings() {
     assert!(t.spans[0].status.is_error());
     assert_eq!(t.spans[0].flags, 1);
 }
+
+#[test]
+fn bytes_that_are_not_utf8_are_a_located_error() {
+    // Inside a string value, on the second line, seventh byte.
+    let (line, column, reason) =
+        json_error(b"{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[\n{\"n\":\"\xff\"}]}]}]}");
+    assert_eq!((line, column), (2, 7));
+    assert_eq!(reason, "invalid UTF-8");
+    // A truncated multi-byte character at the very end.
+    let (line, column, _) = json_error(b"{\"resourceSpans\":[]}\xe2\x82");
+    assert_eq!((line, column), (1, 21));
+}

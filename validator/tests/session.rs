@@ -289,3 +289,68 @@ fn shards_merge_into_the_same_report() {
     );
     assert!(snap.levels.get(Level::Information) > 0);
 }
+
+/// What a sink sees of each completed trace: its id, its spans' ids in order, how it ended.
+type Delivered = Arc<Mutex<Vec<(TraceId, Vec<SpanId>, Completion)>>>;
+
+fn delivering(session: &mut Session<'_>) -> Delivered {
+    let seen: Delivered = Arc::default();
+    let out = seen.clone();
+    session.set_sink(move |t: &CompletedTrace<'_>| {
+        let ids = t.spans.iter().map(|s| s.span_id).collect();
+        if let Ok(mut v) = out.lock() {
+            v.push((t.trace_id, ids, t.completion));
+        }
+    });
+    seen
+}
+
+#[test]
+fn batches_given_by_value_reach_the_sink_as_batches_given_by_reference() {
+    let limits = Limits {
+        max_open_traces: 2,
+        max_spans_per_trace: 2,
+        ..Limits::default()
+    };
+    // One batch: trace 1 is evicted inside it (traces 2 and 3 open after it) and then seen
+    // again (a second opening of the same trace), which evicts trace 2 (its two spans kept)
+    // before trace 2 opens a second time (three spans, two kept).
+    let spans = vec![
+        chat(1, 1, None),
+        chat(2, 1, None),
+        chat(2, 2, Some(1)),
+        chat(3, 1, None),
+        chat(1, 2, Some(1)),
+        chat(2, 3, Some(1)),
+        chat(2, 4, Some(1)),
+        chat(2, 5, Some(1)),
+    ];
+    let run = |owned: bool| {
+        let mut session = Session::with_limits(validator(), limits);
+        let seen = delivering(&mut session);
+        if owned {
+            session.push_owned(batch(spans.clone()));
+        } else {
+            session.push(&batch(spans.clone()));
+        }
+        let report = session.finish();
+        let seen = seen.lock().map(|v| v.clone()).unwrap_or_default();
+        (seen, report.validated().spans, report.counts())
+    };
+    let (by_ref, by_value) = (run(false), run(true));
+    assert_eq!(by_value, by_ref);
+    let traces: Vec<(TraceId, usize)> = by_value.0.iter().map(|(t, s, _)| (*t, s.len())).collect();
+    assert_eq!(
+        traces,
+        vec![
+            (TraceId::from(1u128), 1),
+            (TraceId::from(2u128), 2),
+            (TraceId::from(3u128), 1),
+            (TraceId::from(1u128), 1),
+            (TraceId::from(2u128), 2),
+        ],
+        "{:?}",
+        by_value.0
+    );
+    assert_eq!(by_value.1, 8);
+}

@@ -377,7 +377,12 @@ impl genai_otlp_receiver::Sink for Shard<'_> {
                 session.report().level_counts().violation,
             )
         });
-        self.insights.push(session, &batch.telemetry);
+        if self.page.is_some() {
+            self.insights.push(session, &batch.telemetry);
+        } else {
+            self.insights
+                .push_owned(session, std::mem::take(&mut batch.telemetry));
+        }
         if let Some((counts, violations)) = before {
             batch.answer(violation_summary(&counts, violations, session.report()));
         }

@@ -108,9 +108,11 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
         for decoded in requests {
             match decoded {
                 Decoded::Request(mut t) => {
-                    insights.push(&mut session, &t);
                     if args.format == Format::Html {
+                        insights.push(&mut session, &t);
                         kept.append(&mut t);
+                    } else {
+                        insights.push_owned(&mut session, t);
                     }
                 }
                 Decoded::Error(e) => {

@@ -91,9 +91,12 @@ fn mark_base64<'a>(mut origins: impl Iterator<Item = &'a mut Origin>, count: u32
 }
 
 fn parse(bytes: &[u8], signal: Option<Signal>) -> Result<AnyRequest, DecodeError> {
+    // Checked as UTF-8 once, whole (a word at a time), rather than string by string by the
+    // parser.
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to()))?;
     Ok(match signal {
         None => {
-            let request: AnyRequest = serde_json::from_slice(bytes).map_err(json_error)?;
+            let request: AnyRequest = serde_json::from_str(text).map_err(json_error)?;
             if request.resource_spans.is_none()
                 && request.resource_logs.is_none()
                 && request.resource_metrics.is_none()
@@ -103,27 +106,39 @@ fn parse(bytes: &[u8], signal: Option<Signal>) -> Result<AnyRequest, DecodeError
             request
         }
         Some(Signal::Traces) => {
-            let r: TracesRequest = serde_json::from_slice(bytes).map_err(json_error)?;
+            let r: TracesRequest = serde_json::from_str(text).map_err(json_error)?;
             AnyRequest {
                 resource_spans: Some(r.resource_spans),
                 ..AnyRequest::default()
             }
         }
         Some(Signal::Logs) => {
-            let r: LogsRequest = serde_json::from_slice(bytes).map_err(json_error)?;
+            let r: LogsRequest = serde_json::from_str(text).map_err(json_error)?;
             AnyRequest {
                 resource_logs: Some(r.resource_logs),
                 ..AnyRequest::default()
             }
         }
         Some(Signal::Metrics) => {
-            let r: MetricsRequest = serde_json::from_slice(bytes).map_err(json_error)?;
+            let r: MetricsRequest = serde_json::from_str(text).map_err(json_error)?;
             AnyRequest {
                 resource_metrics: Some(r.resource_metrics),
                 ..AnyRequest::default()
             }
         }
     })
+}
+
+/// The error for bytes that are not UTF-8 from `at` on, located as the parser locates its
+/// errors (one-based line, one-based byte column).
+fn not_utf8(bytes: &[u8], at: usize) -> DecodeError {
+    let before = &bytes[..at];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    DecodeError::Json {
+        line: memchr::memchr_iter(b'\n', before).count() as u64 + 1,
+        column: (at - line_start) as u64 + 1,
+        reason: "invalid UTF-8".to_owned(),
+    }
 }
 
 fn json_error(err: serde_json::Error) -> DecodeError {
