@@ -452,7 +452,7 @@ impl InsightsBuilder {
                     .copied()
                     .filter(|i| agent_of[*i] == Some(a) && facts[*i].kind() == Kind::Inference)
                     .collect();
-                let (usage, cost) = sum_usage(&span_usage, &members);
+                let (usage, cost) = sum_usage(span_usage, &members);
                 self.finding(|| InsightFinding {
                     id: InsightId::AgentLlmCallBudgetExceeded,
                     level: Level::Violation,
@@ -500,7 +500,7 @@ impl InsightsBuilder {
                             && spans[*i].start_time_unix_nano <= last
                     })
                     .collect();
-                let (usage, cost) = sum_usage(&span_usage, &spent);
+                let (usage, cost) = sum_usage(span_usage, &spent);
                 let who = match scope {
                     Some(a) => format!("agent {:?}", facts[a].agent_name.unwrap_or(UNKNOWN)),
                     None => "the request".to_string(),
