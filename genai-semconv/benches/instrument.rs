@@ -8,6 +8,8 @@
 //! cargo bench -p genai-semconv --bench instrument -- --warm-up-time 1 --measurement-time 3
 //! # (a) and (d) as interleaved A/B ratios, steadier on a busy machine:
 //! GENAI_BENCH_INTERLEAVED=1 cargo bench -p genai-semconv --bench instrument
+//! # (e) in instructions (callgrind), repeatable where timings are not:
+//! benches/builder_instructions.sh 20000
 //! ```
 
 use std::hint::black_box;
@@ -271,6 +273,10 @@ fn main() {
         interleaved();
         return;
     }
+    if let Ok(what) = std::env::var("GENAI_BENCH_COST") {
+        cost(&what);
+        return;
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
 }
@@ -332,5 +338,26 @@ fn interleaved() {
             med(&mut ms),
             med(&mut rs)
         );
+    }
+}
+
+/// `GENAI_BENCH_COST=hand|builder|none` (and `GENAI_BENCH_COST_ITERS=N`, default 20,000): case
+/// (e)'s one side only, N times, for counting instructions with
+/// `valgrind --tool=callgrind` (repeatable where timings on a shared machine are not); `none`
+/// is the set-up alone, to subtract.
+fn cost(what: &str) {
+    let iters: u64 = std::env::var("GENAI_BENCH_COST_ITERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
+    let sdk = provider(Sampler::AlwaysOn);
+    let t = Telemetry::builder().tracer_provider(&sdk).build();
+    let boxed = BoxedTracer::new(Box::new(sdk.tracer("bench")));
+    for i in 0..iters {
+        match what {
+            "hand" => drop(black_box(hand(&boxed, i))),
+            "builder" => drop(black_box(builder_span(&t, i))),
+            _ => {}
+        }
     }
 }

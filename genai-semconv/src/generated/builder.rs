@@ -27,18 +27,21 @@ impl AnthropicInferenceClient {
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
     ) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            1,
             AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name")
                 .value(operation_name),
             true,
         );
-        s.set(
+        s.set_known(
+            2,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
             true,
@@ -48,8 +51,10 @@ impl AnthropicInferenceClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -58,8 +63,10 @@ impl AnthropicInferenceClient {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
+    #[inline]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<bool>::new("gen_ai.conversation.compacted").value(value),
             false,
         );
@@ -68,8 +75,10 @@ impl AnthropicInferenceClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
+    #[inline]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<String>::new("gen_ai.conversation.id").value(value),
             false,
         );
@@ -78,11 +87,13 @@ impl AnthropicInferenceClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
+    #[inline]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.input.messages")
                 .value(value),
             false,
@@ -92,11 +103,13 @@ impl AnthropicInferenceClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.output.messages")
                 .value(value),
             false,
@@ -106,11 +119,13 @@ impl AnthropicInferenceClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
+    #[inline]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<super::enums::OutputType>::new("gen_ai.output.type").value(value),
             false,
         );
@@ -119,8 +134,10 @@ impl AnthropicInferenceClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
+    #[inline]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<String>::new("gen_ai.prompt.name").value(value),
             false,
         );
@@ -129,8 +146,10 @@ impl AnthropicInferenceClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
+    #[inline]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value),
             false,
         );
@@ -139,8 +158,10 @@ impl AnthropicInferenceClient {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
+    #[inline]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             AttributeKey::<String>::new("gen_ai.prompt.version").value(value),
             false,
         );
@@ -149,8 +170,10 @@ impl AnthropicInferenceClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
+    #[inline]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            12,
             AttributeKey::<i64>::new("gen_ai.request.choice.count").value(value),
             false,
         );
@@ -159,8 +182,10 @@ impl AnthropicInferenceClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
+    #[inline]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            13,
             AttributeKey::<f64>::new("gen_ai.request.frequency_penalty").value(value),
             false,
         );
@@ -169,8 +194,10 @@ impl AnthropicInferenceClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
+    #[inline]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            14,
             AttributeKey::<i64>::new("gen_ai.request.max_tokens").value(value),
             false,
         );
@@ -179,8 +206,10 @@ impl AnthropicInferenceClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            15,
             AttributeKey::<String>::new("gen_ai.request.model").value(value),
             true,
         );
@@ -189,8 +218,10 @@ impl AnthropicInferenceClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
+    #[inline]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            16,
             AttributeKey::<f64>::new("gen_ai.request.presence_penalty").value(value),
             false,
         );
@@ -199,8 +230,10 @@ impl AnthropicInferenceClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
+    #[inline]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            17,
             AttributeKey::<String>::new("gen_ai.request.previous_response.id").value(value),
             false,
         );
@@ -209,8 +242,10 @@ impl AnthropicInferenceClient {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
+    #[inline]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            18,
             AttributeKey::<String>::new("gen_ai.request.reasoning.level").value(value),
             false,
         );
@@ -219,8 +254,10 @@ impl AnthropicInferenceClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
+    #[inline]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            19,
             AttributeKey::<i64>::new("gen_ai.request.seed").value(value),
             false,
         );
@@ -229,8 +266,10 @@ impl AnthropicInferenceClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
+    #[inline]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            20,
             AttributeKey::<Vec<String>>::new("gen_ai.request.stop_sequences").value(value),
             false,
         );
@@ -239,8 +278,10 @@ impl AnthropicInferenceClient {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
+    #[inline]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            21,
             AttributeKey::<bool>::new("gen_ai.request.stream").value(value),
             false,
         );
@@ -249,8 +290,10 @@ impl AnthropicInferenceClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
+    #[inline]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            22,
             AttributeKey::<f64>::new("gen_ai.request.temperature").value(value),
             false,
         );
@@ -259,8 +302,10 @@ impl AnthropicInferenceClient {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: recommended.
+    #[inline]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            23,
             AttributeKey::<i64>::new("gen_ai.request.top_k").value(value),
             false,
         );
@@ -269,8 +314,10 @@ impl AnthropicInferenceClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
+    #[inline]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            24,
             AttributeKey::<f64>::new("gen_ai.request.top_p").value(value),
             false,
         );
@@ -279,8 +326,10 @@ impl AnthropicInferenceClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
+    #[inline]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            25,
             AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value),
             false,
         );
@@ -289,8 +338,10 @@ impl AnthropicInferenceClient {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
+    #[inline]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            26,
             AttributeKey::<String>::new("gen_ai.response.id").value(value),
             false,
         );
@@ -299,8 +350,10 @@ impl AnthropicInferenceClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            27,
             AttributeKey::<String>::new("gen_ai.response.model").value(value),
             false,
         );
@@ -309,8 +362,10 @@ impl AnthropicInferenceClient {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
+    #[inline]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            28,
             AttributeKey::<f64>::new("gen_ai.response.time_to_first_chunk").value(value),
             false,
         );
@@ -319,11 +374,13 @@ impl AnthropicInferenceClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            29,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.system_instructions")
                 .value(value),
             false,
@@ -333,11 +390,13 @@ impl AnthropicInferenceClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
+    #[inline]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            30,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.definitions")
                 .value(value),
             false,
@@ -347,11 +406,13 @@ impl AnthropicInferenceClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            31,
             AttributeKey::<i64>::new("gen_ai.usage.cache_creation.input_tokens").value(value),
             false,
         );
@@ -360,8 +421,10 @@ impl AnthropicInferenceClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            32,
             AttributeKey::<i64>::new("gen_ai.usage.cache_read.input_tokens").value(value),
             false,
         );
@@ -370,8 +433,10 @@ impl AnthropicInferenceClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
+    #[inline]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            33,
             AttributeKey::<i64>::new("gen_ai.usage.input_tokens").value(value),
             false,
         );
@@ -380,8 +445,10 @@ impl AnthropicInferenceClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
+    #[inline]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            34,
             AttributeKey::<i64>::new("gen_ai.usage.output_tokens").value(value),
             false,
         );
@@ -390,8 +457,10 @@ impl AnthropicInferenceClient {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
+    #[inline]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            35,
             AttributeKey::<i64>::new("gen_ai.usage.reasoning.output_tokens").value(value),
             false,
         );
@@ -400,8 +469,10 @@ impl AnthropicInferenceClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            36,
             AttributeKey::<String>::new("server.address").value(value),
             true,
         );
@@ -410,9 +481,13 @@ impl AnthropicInferenceClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), true);
+        self.0.set_known(
+            37,
+            AttributeKey::<i64>::new("server.port").value(value),
+            true,
+        );
         self
     }
     /// Any other attribute.
@@ -426,6 +501,7 @@ impl AnthropicInferenceClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -456,6 +532,7 @@ impl AwsBedrockInferenceClient {
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         aws_bedrock_guardrail_id: impl IntoAttributeValue<String>,
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
@@ -463,16 +540,19 @@ impl AwsBedrockInferenceClient {
     ) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            1,
             AttributeKey::<String>::new("aws.bedrock.guardrail.id").value(aws_bedrock_guardrail_id),
             false,
         );
-        s.set(
+        s.set_known(
+            2,
             AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name")
                 .value(operation_name),
             true,
         );
-        s.set(
+        s.set_known(
+            3,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
             true,
@@ -482,11 +562,13 @@ impl AwsBedrockInferenceClient {
     /// Identifier of the Amazon Bedrock knowledge base used by the call, i.e. a store of information the model can query to ground and enrich its answers.
     ///
     /// `aws.bedrock.knowledge_base.id`: recommended.
+    #[inline]
     pub fn aws_bedrock_knowledge_base_id<V: IntoAttributeValue<String>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<String>::new("aws.bedrock.knowledge_base.id").value(value),
             false,
         );
@@ -495,8 +577,10 @@ impl AwsBedrockInferenceClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -505,8 +589,10 @@ impl AwsBedrockInferenceClient {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
+    #[inline]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<bool>::new("gen_ai.conversation.compacted").value(value),
             false,
         );
@@ -515,8 +601,10 @@ impl AwsBedrockInferenceClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
+    #[inline]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<String>::new("gen_ai.conversation.id").value(value),
             false,
         );
@@ -525,11 +613,13 @@ impl AwsBedrockInferenceClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
+    #[inline]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.input.messages")
                 .value(value),
             false,
@@ -539,11 +629,13 @@ impl AwsBedrockInferenceClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.output.messages")
                 .value(value),
             false,
@@ -553,11 +645,13 @@ impl AwsBedrockInferenceClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
+    #[inline]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             AttributeKey::<super::enums::OutputType>::new("gen_ai.output.type").value(value),
             false,
         );
@@ -566,8 +660,10 @@ impl AwsBedrockInferenceClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
+    #[inline]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             AttributeKey::<String>::new("gen_ai.prompt.name").value(value),
             false,
         );
@@ -576,8 +672,10 @@ impl AwsBedrockInferenceClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
+    #[inline]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            12,
             TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value),
             false,
         );
@@ -586,8 +684,10 @@ impl AwsBedrockInferenceClient {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
+    #[inline]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            13,
             AttributeKey::<String>::new("gen_ai.prompt.version").value(value),
             false,
         );
@@ -596,8 +696,10 @@ impl AwsBedrockInferenceClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
+    #[inline]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            14,
             AttributeKey::<i64>::new("gen_ai.request.choice.count").value(value),
             false,
         );
@@ -606,8 +708,10 @@ impl AwsBedrockInferenceClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
+    #[inline]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            15,
             AttributeKey::<f64>::new("gen_ai.request.frequency_penalty").value(value),
             false,
         );
@@ -616,8 +720,10 @@ impl AwsBedrockInferenceClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
+    #[inline]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            16,
             AttributeKey::<i64>::new("gen_ai.request.max_tokens").value(value),
             false,
         );
@@ -626,8 +732,10 @@ impl AwsBedrockInferenceClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            17,
             AttributeKey::<String>::new("gen_ai.request.model").value(value),
             true,
         );
@@ -636,8 +744,10 @@ impl AwsBedrockInferenceClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
+    #[inline]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            18,
             AttributeKey::<f64>::new("gen_ai.request.presence_penalty").value(value),
             false,
         );
@@ -646,8 +756,10 @@ impl AwsBedrockInferenceClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
+    #[inline]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            19,
             AttributeKey::<String>::new("gen_ai.request.previous_response.id").value(value),
             false,
         );
@@ -656,8 +768,10 @@ impl AwsBedrockInferenceClient {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
+    #[inline]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            20,
             AttributeKey::<String>::new("gen_ai.request.reasoning.level").value(value),
             false,
         );
@@ -666,8 +780,10 @@ impl AwsBedrockInferenceClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
+    #[inline]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            21,
             AttributeKey::<i64>::new("gen_ai.request.seed").value(value),
             false,
         );
@@ -676,8 +792,10 @@ impl AwsBedrockInferenceClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
+    #[inline]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            22,
             AttributeKey::<Vec<String>>::new("gen_ai.request.stop_sequences").value(value),
             false,
         );
@@ -686,8 +804,10 @@ impl AwsBedrockInferenceClient {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
+    #[inline]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            23,
             AttributeKey::<bool>::new("gen_ai.request.stream").value(value),
             false,
         );
@@ -696,8 +816,10 @@ impl AwsBedrockInferenceClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
+    #[inline]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            24,
             AttributeKey::<f64>::new("gen_ai.request.temperature").value(value),
             false,
         );
@@ -706,8 +828,10 @@ impl AwsBedrockInferenceClient {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: recommended.
+    #[inline]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            25,
             AttributeKey::<i64>::new("gen_ai.request.top_k").value(value),
             false,
         );
@@ -716,8 +840,10 @@ impl AwsBedrockInferenceClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
+    #[inline]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            26,
             AttributeKey::<f64>::new("gen_ai.request.top_p").value(value),
             false,
         );
@@ -726,8 +852,10 @@ impl AwsBedrockInferenceClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
+    #[inline]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            27,
             AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value),
             false,
         );
@@ -736,8 +864,10 @@ impl AwsBedrockInferenceClient {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
+    #[inline]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            28,
             AttributeKey::<String>::new("gen_ai.response.id").value(value),
             false,
         );
@@ -746,8 +876,10 @@ impl AwsBedrockInferenceClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            29,
             AttributeKey::<String>::new("gen_ai.response.model").value(value),
             false,
         );
@@ -756,8 +888,10 @@ impl AwsBedrockInferenceClient {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
+    #[inline]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            30,
             AttributeKey::<f64>::new("gen_ai.response.time_to_first_chunk").value(value),
             false,
         );
@@ -766,11 +900,13 @@ impl AwsBedrockInferenceClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            31,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.system_instructions")
                 .value(value),
             false,
@@ -780,11 +916,13 @@ impl AwsBedrockInferenceClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
+    #[inline]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            32,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.definitions")
                 .value(value),
             false,
@@ -794,11 +932,13 @@ impl AwsBedrockInferenceClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            33,
             AttributeKey::<i64>::new("gen_ai.usage.cache_creation.input_tokens").value(value),
             false,
         );
@@ -807,8 +947,10 @@ impl AwsBedrockInferenceClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            34,
             AttributeKey::<i64>::new("gen_ai.usage.cache_read.input_tokens").value(value),
             false,
         );
@@ -817,8 +959,10 @@ impl AwsBedrockInferenceClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
+    #[inline]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            35,
             AttributeKey::<i64>::new("gen_ai.usage.input_tokens").value(value),
             false,
         );
@@ -827,8 +971,10 @@ impl AwsBedrockInferenceClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
+    #[inline]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            36,
             AttributeKey::<i64>::new("gen_ai.usage.output_tokens").value(value),
             false,
         );
@@ -837,8 +983,10 @@ impl AwsBedrockInferenceClient {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
+    #[inline]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            37,
             AttributeKey::<i64>::new("gen_ai.usage.reasoning.output_tokens").value(value),
             false,
         );
@@ -847,8 +995,10 @@ impl AwsBedrockInferenceClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            38,
             AttributeKey::<String>::new("server.address").value(value),
             true,
         );
@@ -857,9 +1007,13 @@ impl AwsBedrockInferenceClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), true);
+        self.0.set_known(
+            39,
+            AttributeKey::<i64>::new("server.port").value(value),
+            true,
+        );
         self
     }
     /// Any other attribute.
@@ -873,6 +1027,7 @@ impl AwsBedrockInferenceClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -902,18 +1057,21 @@ impl AzureAiInferenceClient {
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
     ) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            1,
             AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name")
                 .value(operation_name),
             true,
         );
-        s.set(
+        s.set_known(
+            2,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
             true,
@@ -923,11 +1081,13 @@ impl AzureAiInferenceClient {
     /// Azure resource provider namespace as known to the client (see the Azure documentation on resource providers).
     ///
     /// `azure.resource_provider.namespace`: recommended.
+    #[inline]
     pub fn azure_resource_provider_namespace<V: IntoAttributeValue<String>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<String>::new("azure.resource_provider.namespace").value(value),
             false,
         );
@@ -936,8 +1096,10 @@ impl AzureAiInferenceClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -946,8 +1108,10 @@ impl AzureAiInferenceClient {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
+    #[inline]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<bool>::new("gen_ai.conversation.compacted").value(value),
             false,
         );
@@ -956,8 +1120,10 @@ impl AzureAiInferenceClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
+    #[inline]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<String>::new("gen_ai.conversation.id").value(value),
             false,
         );
@@ -966,11 +1132,13 @@ impl AzureAiInferenceClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
+    #[inline]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.input.messages")
                 .value(value),
             false,
@@ -980,11 +1148,13 @@ impl AzureAiInferenceClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.output.messages")
                 .value(value),
             false,
@@ -994,11 +1164,13 @@ impl AzureAiInferenceClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
+    #[inline]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<super::enums::OutputType>::new("gen_ai.output.type").value(value),
             false,
         );
@@ -1007,8 +1179,10 @@ impl AzureAiInferenceClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
+    #[inline]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             AttributeKey::<String>::new("gen_ai.prompt.name").value(value),
             false,
         );
@@ -1017,8 +1191,10 @@ impl AzureAiInferenceClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
+    #[inline]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value),
             false,
         );
@@ -1027,8 +1203,10 @@ impl AzureAiInferenceClient {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
+    #[inline]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            12,
             AttributeKey::<String>::new("gen_ai.prompt.version").value(value),
             false,
         );
@@ -1037,8 +1215,10 @@ impl AzureAiInferenceClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
+    #[inline]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            13,
             AttributeKey::<i64>::new("gen_ai.request.choice.count").value(value),
             false,
         );
@@ -1047,8 +1227,10 @@ impl AzureAiInferenceClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
+    #[inline]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            14,
             AttributeKey::<f64>::new("gen_ai.request.frequency_penalty").value(value),
             false,
         );
@@ -1057,8 +1239,10 @@ impl AzureAiInferenceClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
+    #[inline]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            15,
             AttributeKey::<i64>::new("gen_ai.request.max_tokens").value(value),
             false,
         );
@@ -1067,8 +1251,10 @@ impl AzureAiInferenceClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            16,
             AttributeKey::<String>::new("gen_ai.request.model").value(value),
             true,
         );
@@ -1077,8 +1263,10 @@ impl AzureAiInferenceClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
+    #[inline]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            17,
             AttributeKey::<f64>::new("gen_ai.request.presence_penalty").value(value),
             false,
         );
@@ -1087,8 +1275,10 @@ impl AzureAiInferenceClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
+    #[inline]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            18,
             AttributeKey::<String>::new("gen_ai.request.previous_response.id").value(value),
             false,
         );
@@ -1097,8 +1287,10 @@ impl AzureAiInferenceClient {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
+    #[inline]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            19,
             AttributeKey::<String>::new("gen_ai.request.reasoning.level").value(value),
             false,
         );
@@ -1107,8 +1299,10 @@ impl AzureAiInferenceClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
+    #[inline]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            20,
             AttributeKey::<i64>::new("gen_ai.request.seed").value(value),
             false,
         );
@@ -1117,8 +1311,10 @@ impl AzureAiInferenceClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
+    #[inline]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            21,
             AttributeKey::<Vec<String>>::new("gen_ai.request.stop_sequences").value(value),
             false,
         );
@@ -1127,8 +1323,10 @@ impl AzureAiInferenceClient {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
+    #[inline]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            22,
             AttributeKey::<bool>::new("gen_ai.request.stream").value(value),
             false,
         );
@@ -1137,8 +1335,10 @@ impl AzureAiInferenceClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
+    #[inline]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            23,
             AttributeKey::<f64>::new("gen_ai.request.temperature").value(value),
             false,
         );
@@ -1147,8 +1347,10 @@ impl AzureAiInferenceClient {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: conditionally_required: When the request sets it..
+    #[inline]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            24,
             AttributeKey::<i64>::new("gen_ai.request.top_k").value(value),
             false,
         );
@@ -1157,8 +1359,10 @@ impl AzureAiInferenceClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
+    #[inline]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            25,
             AttributeKey::<f64>::new("gen_ai.request.top_p").value(value),
             false,
         );
@@ -1167,8 +1371,10 @@ impl AzureAiInferenceClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
+    #[inline]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            26,
             AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value),
             false,
         );
@@ -1177,8 +1383,10 @@ impl AzureAiInferenceClient {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
+    #[inline]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            27,
             AttributeKey::<String>::new("gen_ai.response.id").value(value),
             false,
         );
@@ -1187,8 +1395,10 @@ impl AzureAiInferenceClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            28,
             AttributeKey::<String>::new("gen_ai.response.model").value(value),
             false,
         );
@@ -1197,8 +1407,10 @@ impl AzureAiInferenceClient {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
+    #[inline]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            29,
             AttributeKey::<f64>::new("gen_ai.response.time_to_first_chunk").value(value),
             false,
         );
@@ -1207,11 +1419,13 @@ impl AzureAiInferenceClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            30,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.system_instructions")
                 .value(value),
             false,
@@ -1221,11 +1435,13 @@ impl AzureAiInferenceClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
+    #[inline]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            31,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.definitions")
                 .value(value),
             false,
@@ -1235,11 +1451,13 @@ impl AzureAiInferenceClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            32,
             AttributeKey::<i64>::new("gen_ai.usage.cache_creation.input_tokens").value(value),
             false,
         );
@@ -1248,8 +1466,10 @@ impl AzureAiInferenceClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            33,
             AttributeKey::<i64>::new("gen_ai.usage.cache_read.input_tokens").value(value),
             false,
         );
@@ -1258,8 +1478,10 @@ impl AzureAiInferenceClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
+    #[inline]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            34,
             AttributeKey::<i64>::new("gen_ai.usage.input_tokens").value(value),
             false,
         );
@@ -1268,8 +1490,10 @@ impl AzureAiInferenceClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
+    #[inline]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            35,
             AttributeKey::<i64>::new("gen_ai.usage.output_tokens").value(value),
             false,
         );
@@ -1278,8 +1502,10 @@ impl AzureAiInferenceClient {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
+    #[inline]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            36,
             AttributeKey::<i64>::new("gen_ai.usage.reasoning.output_tokens").value(value),
             false,
         );
@@ -1288,8 +1514,10 @@ impl AzureAiInferenceClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            37,
             AttributeKey::<String>::new("server.address").value(value),
             true,
         );
@@ -1298,9 +1526,13 @@ impl AzureAiInferenceClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When it differs from 443.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), true);
+        self.0.set_known(
+            38,
+            AttributeKey::<i64>::new("server.port").value(value),
+            true,
+        );
         self
     }
     /// Any other attribute.
@@ -1314,6 +1546,7 @@ impl AzureAiInferenceClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -1340,6 +1573,7 @@ impl OpenaiFetchResponseClient {
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     /// - `response_id`: `gen_ai.response.id` (Identifier the provider assigned to the generated response.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
@@ -1347,17 +1581,20 @@ impl OpenaiFetchResponseClient {
     ) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            1,
             AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name")
                 .value(operation_name),
             true,
         );
-        s.set(
+        s.set_known(
+            2,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
             true,
         );
-        s.set(
+        s.set_known(
+            3,
             AttributeKey::<String>::new("gen_ai.response.id").value(response_id),
             false,
         );
@@ -1366,8 +1603,10 @@ impl OpenaiFetchResponseClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -1376,11 +1615,13 @@ impl OpenaiFetchResponseClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.output.messages")
                 .value(value),
             false,
@@ -1390,8 +1631,10 @@ impl OpenaiFetchResponseClient {
     /// Position (last event already received) from which a streamed response is resumed.
     ///
     /// `gen_ai.request.stream_cursor`: conditionally_required: When the fetch continues a stream part-way..
+    #[inline]
     pub fn request_stream_cursor<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<String>::new("gen_ai.request.stream_cursor").value(value),
             false,
         );
@@ -1400,8 +1643,10 @@ impl OpenaiFetchResponseClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
+    #[inline]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value),
             false,
         );
@@ -1410,8 +1655,10 @@ impl OpenaiFetchResponseClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<String>::new("gen_ai.response.model").value(value),
             false,
         );
@@ -1420,11 +1667,13 @@ impl OpenaiFetchResponseClient {
     /// Lifecycle state of a response as the provider reports it when the response is polled or fetched.
     ///
     /// `gen_ai.response.status`: recommended.
+    #[inline]
     pub fn response_status<V: IntoAttributeValue<super::enums::ResponseStatus>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<super::enums::ResponseStatus>::new("gen_ai.response.status")
                 .value(value),
             false,
@@ -1434,11 +1683,13 @@ impl OpenaiFetchResponseClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.system_instructions")
                 .value(value),
             false,
@@ -1448,11 +1699,13 @@ impl OpenaiFetchResponseClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
+    #[inline]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.definitions")
                 .value(value),
             false,
@@ -1462,11 +1715,13 @@ impl OpenaiFetchResponseClient {
     /// Which OpenAI API family the call goes to.
     ///
     /// `openai.api.type`: recommended.
+    #[inline]
     pub fn openai_api_type<V: IntoAttributeValue<super::enums::OpenaiApiType>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            12,
             AttributeKey::<super::enums::OpenaiApiType>::new("openai.api.type").value(value),
             false,
         );
@@ -1475,8 +1730,10 @@ impl OpenaiFetchResponseClient {
     /// Service tier that served the response.
     ///
     /// `openai.response.service_tier`: conditionally_required: When a response arrived and names a service tier..
+    #[inline]
     pub fn openai_response_service_tier<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            13,
             AttributeKey::<String>::new("openai.response.service_tier").value(value),
             false,
         );
@@ -1485,8 +1742,10 @@ impl OpenaiFetchResponseClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            14,
             AttributeKey::<String>::new("server.address").value(value),
             true,
         );
@@ -1495,9 +1754,13 @@ impl OpenaiFetchResponseClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), true);
+        self.0.set_known(
+            15,
+            AttributeKey::<i64>::new("server.port").value(value),
+            true,
+        );
         self
     }
     /// Any other attribute.
@@ -1511,6 +1774,7 @@ impl OpenaiFetchResponseClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -1541,6 +1805,7 @@ impl OpenaiInferenceClient {
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     /// - `request_model`: `gen_ai.request.model` (Name of the model the request asks for.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
@@ -1548,17 +1813,20 @@ impl OpenaiInferenceClient {
     ) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            1,
             AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name")
                 .value(operation_name),
             true,
         );
-        s.set(
+        s.set_known(
+            2,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
             true,
         );
-        s.set(
+        s.set_known(
+            3,
             AttributeKey::<String>::new("gen_ai.request.model").value(request_model),
             true,
         );
@@ -1567,8 +1835,10 @@ impl OpenaiInferenceClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -1577,8 +1847,10 @@ impl OpenaiInferenceClient {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
+    #[inline]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<bool>::new("gen_ai.conversation.compacted").value(value),
             false,
         );
@@ -1587,8 +1859,10 @@ impl OpenaiInferenceClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
+    #[inline]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<String>::new("gen_ai.conversation.id").value(value),
             false,
         );
@@ -1597,11 +1871,13 @@ impl OpenaiInferenceClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
+    #[inline]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.input.messages")
                 .value(value),
             false,
@@ -1611,11 +1887,13 @@ impl OpenaiInferenceClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.output.messages")
                 .value(value),
             false,
@@ -1625,11 +1903,13 @@ impl OpenaiInferenceClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
+    #[inline]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<super::enums::OutputType>::new("gen_ai.output.type").value(value),
             false,
         );
@@ -1638,8 +1918,10 @@ impl OpenaiInferenceClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
+    #[inline]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             AttributeKey::<String>::new("gen_ai.prompt.name").value(value),
             false,
         );
@@ -1648,8 +1930,10 @@ impl OpenaiInferenceClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
+    #[inline]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value),
             false,
         );
@@ -1658,8 +1942,10 @@ impl OpenaiInferenceClient {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
+    #[inline]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            12,
             AttributeKey::<String>::new("gen_ai.prompt.version").value(value),
             false,
         );
@@ -1668,8 +1954,10 @@ impl OpenaiInferenceClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
+    #[inline]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            13,
             AttributeKey::<i64>::new("gen_ai.request.choice.count").value(value),
             false,
         );
@@ -1678,8 +1966,10 @@ impl OpenaiInferenceClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
+    #[inline]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            14,
             AttributeKey::<f64>::new("gen_ai.request.frequency_penalty").value(value),
             false,
         );
@@ -1688,8 +1978,10 @@ impl OpenaiInferenceClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
+    #[inline]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            15,
             AttributeKey::<i64>::new("gen_ai.request.max_tokens").value(value),
             false,
         );
@@ -1698,8 +1990,10 @@ impl OpenaiInferenceClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
+    #[inline]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            16,
             AttributeKey::<f64>::new("gen_ai.request.presence_penalty").value(value),
             false,
         );
@@ -1708,8 +2002,10 @@ impl OpenaiInferenceClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
+    #[inline]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            17,
             AttributeKey::<String>::new("gen_ai.request.previous_response.id").value(value),
             false,
         );
@@ -1718,8 +2014,10 @@ impl OpenaiInferenceClient {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
+    #[inline]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            18,
             AttributeKey::<String>::new("gen_ai.request.reasoning.level").value(value),
             false,
         );
@@ -1728,8 +2026,10 @@ impl OpenaiInferenceClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
+    #[inline]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            19,
             AttributeKey::<i64>::new("gen_ai.request.seed").value(value),
             false,
         );
@@ -1738,8 +2038,10 @@ impl OpenaiInferenceClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
+    #[inline]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            20,
             AttributeKey::<Vec<String>>::new("gen_ai.request.stop_sequences").value(value),
             false,
         );
@@ -1748,8 +2050,10 @@ impl OpenaiInferenceClient {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
+    #[inline]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            21,
             AttributeKey::<bool>::new("gen_ai.request.stream").value(value),
             false,
         );
@@ -1758,8 +2062,10 @@ impl OpenaiInferenceClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
+    #[inline]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            22,
             AttributeKey::<f64>::new("gen_ai.request.temperature").value(value),
             false,
         );
@@ -1768,8 +2074,10 @@ impl OpenaiInferenceClient {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: conditionally_required: When the request sets it..
+    #[inline]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            23,
             AttributeKey::<i64>::new("gen_ai.request.top_k").value(value),
             false,
         );
@@ -1778,8 +2086,10 @@ impl OpenaiInferenceClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
+    #[inline]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            24,
             AttributeKey::<f64>::new("gen_ai.request.top_p").value(value),
             false,
         );
@@ -1788,8 +2098,10 @@ impl OpenaiInferenceClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
+    #[inline]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            25,
             AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value),
             false,
         );
@@ -1798,8 +2110,10 @@ impl OpenaiInferenceClient {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
+    #[inline]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            26,
             AttributeKey::<String>::new("gen_ai.response.id").value(value),
             false,
         );
@@ -1808,8 +2122,10 @@ impl OpenaiInferenceClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            27,
             AttributeKey::<String>::new("gen_ai.response.model").value(value),
             false,
         );
@@ -1818,8 +2134,10 @@ impl OpenaiInferenceClient {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
+    #[inline]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            28,
             AttributeKey::<f64>::new("gen_ai.response.time_to_first_chunk").value(value),
             false,
         );
@@ -1828,11 +2146,13 @@ impl OpenaiInferenceClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            29,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.system_instructions")
                 .value(value),
             false,
@@ -1842,11 +2162,13 @@ impl OpenaiInferenceClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
+    #[inline]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            30,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.definitions")
                 .value(value),
             false,
@@ -1856,11 +2178,13 @@ impl OpenaiInferenceClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            31,
             AttributeKey::<i64>::new("gen_ai.usage.cache_creation.input_tokens").value(value),
             false,
         );
@@ -1869,8 +2193,10 @@ impl OpenaiInferenceClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            32,
             AttributeKey::<i64>::new("gen_ai.usage.cache_read.input_tokens").value(value),
             false,
         );
@@ -1879,8 +2205,10 @@ impl OpenaiInferenceClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
+    #[inline]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            33,
             AttributeKey::<i64>::new("gen_ai.usage.input_tokens").value(value),
             false,
         );
@@ -1889,8 +2217,10 @@ impl OpenaiInferenceClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
+    #[inline]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            34,
             AttributeKey::<i64>::new("gen_ai.usage.output_tokens").value(value),
             false,
         );
@@ -1899,8 +2229,10 @@ impl OpenaiInferenceClient {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
+    #[inline]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            35,
             AttributeKey::<i64>::new("gen_ai.usage.reasoning.output_tokens").value(value),
             false,
         );
@@ -1909,11 +2241,13 @@ impl OpenaiInferenceClient {
     /// Which OpenAI API family the call goes to.
     ///
     /// `openai.api.type`: recommended.
+    #[inline]
     pub fn openai_api_type<V: IntoAttributeValue<super::enums::OpenaiApiType>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            36,
             AttributeKey::<super::enums::OpenaiApiType>::new("openai.api.type").value(value),
             false,
         );
@@ -1922,13 +2256,15 @@ impl OpenaiInferenceClient {
     /// Service tier asked for in the request; a named tier, `default` or `auto`.
     ///
     /// `openai.request.service_tier`: conditionally_required: When the request sets a service tier other than `auto`..
+    #[inline]
     pub fn openai_request_service_tier<
         V: IntoAttributeValue<super::enums::OpenaiRequestServiceTier>,
     >(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            37,
             AttributeKey::<super::enums::OpenaiRequestServiceTier>::new(
                 "openai.request.service_tier",
             )
@@ -1940,8 +2276,10 @@ impl OpenaiInferenceClient {
     /// Service tier that served the response.
     ///
     /// `openai.response.service_tier`: conditionally_required: When a response arrived and names a service tier..
+    #[inline]
     pub fn openai_response_service_tier<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            38,
             AttributeKey::<String>::new("openai.response.service_tier").value(value),
             false,
         );
@@ -1950,11 +2288,13 @@ impl OpenaiInferenceClient {
     /// Fingerprint of the backend configuration, useful to spot changes in the serving environment.
     ///
     /// `openai.response.system_fingerprint`: recommended.
+    #[inline]
     pub fn openai_response_system_fingerprint<V: IntoAttributeValue<String>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            39,
             AttributeKey::<String>::new("openai.response.system_fingerprint").value(value),
             false,
         );
@@ -1963,8 +2303,10 @@ impl OpenaiInferenceClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            40,
             AttributeKey::<String>::new("server.address").value(value),
             true,
         );
@@ -1973,9 +2315,13 @@ impl OpenaiInferenceClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), true);
+        self.0.set_known(
+            41,
+            AttributeKey::<i64>::new("server.port").value(value),
+            true,
+        );
         self
     }
     /// Any other attribute.
@@ -1989,6 +2335,7 @@ impl OpenaiInferenceClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -2016,11 +2363,17 @@ impl GenAiCreateAgentClient {
     ///
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(provider_name: impl IntoAttributeValue<super::enums::ProviderName>) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(KeyValue::new("gen_ai.operation.name", "create_agent"), true);
-        s.set(
+        s.set_known(
+            0,
+            KeyValue::new("gen_ai.operation.name", "create_agent"),
+            true,
+        );
+        s.set_known(
+            1,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
             true,
@@ -2030,8 +2383,10 @@ impl GenAiCreateAgentClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -2040,8 +2395,10 @@ impl GenAiCreateAgentClient {
     /// Free-text description of the GenAI agent, as supplied by the application.
     ///
     /// `gen_ai.agent.description`: conditionally_required: When the application supplies it..
+    #[inline]
     pub fn agent_description<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<String>::new("gen_ai.agent.description").value(value),
             false,
         );
@@ -2050,8 +2407,10 @@ impl GenAiCreateAgentClient {
     /// Stable, unique identifier of a hosted GenAI agent resource.
     ///
     /// `gen_ai.agent.id`: conditionally_required: When the service assigns one..
+    #[inline]
     pub fn agent_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<String>::new("gen_ai.agent.id").value(value),
             false,
         );
@@ -2060,8 +2419,10 @@ impl GenAiCreateAgentClient {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When the application supplies it.; given to the sampler at start.
+    #[inline]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<String>::new("gen_ai.agent.name").value(value),
             true,
         );
@@ -2070,8 +2431,10 @@ impl GenAiCreateAgentClient {
     /// Version of the GenAI agent.
     ///
     /// `gen_ai.agent.version`: conditionally_required: When the application supplies it..
+    #[inline]
     pub fn agent_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<String>::new("gen_ai.agent.version").value(value),
             false,
         );
@@ -2080,8 +2443,10 @@ impl GenAiCreateAgentClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<String>::new("gen_ai.request.model").value(value),
             true,
         );
@@ -2090,11 +2455,13 @@ impl GenAiCreateAgentClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.system_instructions")
                 .value(value),
             false,
@@ -2104,8 +2471,10 @@ impl GenAiCreateAgentClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<String>::new("server.address").value(value),
             true,
         );
@@ -2114,9 +2483,13 @@ impl GenAiCreateAgentClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), true);
+        self.0.set_known(
+            10,
+            AttributeKey::<i64>::new("server.port").value(value),
+            true,
+        );
         self
     }
     /// Any other attribute.
@@ -2130,6 +2503,7 @@ impl GenAiCreateAgentClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -2158,11 +2532,17 @@ impl GenAiEmbeddingsClient {
     ///
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(provider_name: impl IntoAttributeValue<super::enums::ProviderName>) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(KeyValue::new("gen_ai.operation.name", "embeddings"), true);
-        s.set(
+        s.set_known(
+            0,
+            KeyValue::new("gen_ai.operation.name", "embeddings"),
+            true,
+        );
+        s.set_known(
+            1,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
             true,
@@ -2172,8 +2552,10 @@ impl GenAiEmbeddingsClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -2182,8 +2564,10 @@ impl GenAiEmbeddingsClient {
     /// Number of dimensions requested for the output embeddings.
     ///
     /// `gen_ai.embeddings.dimension.count`: recommended.
+    #[inline]
     pub fn embeddings_dimension_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<i64>::new("gen_ai.embeddings.dimension.count").value(value),
             false,
         );
@@ -2192,11 +2576,13 @@ impl GenAiEmbeddingsClient {
     /// Encoding formats asked for by an embeddings request, when the request names any.
     ///
     /// `gen_ai.request.encoding_formats`: recommended.
+    #[inline]
     pub fn request_encoding_formats<V: IntoAttributeValue<Vec<String>>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<Vec<String>>::new("gen_ai.request.encoding_formats").value(value),
             false,
         );
@@ -2205,8 +2591,10 @@ impl GenAiEmbeddingsClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<String>::new("gen_ai.request.model").value(value),
             true,
         );
@@ -2215,8 +2603,10 @@ impl GenAiEmbeddingsClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<String>::new("gen_ai.response.model").value(value),
             false,
         );
@@ -2225,8 +2615,10 @@ impl GenAiEmbeddingsClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
+    #[inline]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<i64>::new("gen_ai.usage.input_tokens").value(value),
             false,
         );
@@ -2235,8 +2627,10 @@ impl GenAiEmbeddingsClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<String>::new("server.address").value(value),
             true,
         );
@@ -2245,9 +2639,13 @@ impl GenAiEmbeddingsClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), true);
+        self.0.set_known(
+            9,
+            AttributeKey::<i64>::new("server.port").value(value),
+            true,
+        );
         self
     }
     /// Any other attribute.
@@ -2261,6 +2659,7 @@ impl GenAiEmbeddingsClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -2288,11 +2687,17 @@ impl GenAiExecuteToolInternal {
     ///
     /// - `tool_name`: `gen_ai.tool.name` (Name of the tool the agent uses.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(tool_name: impl IntoAttributeValue<String>) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(KeyValue::new("gen_ai.operation.name", "execute_tool"), true);
-        s.set(
+        s.set_known(
+            0,
+            KeyValue::new("gen_ai.operation.name", "execute_tool"),
+            true,
+        );
+        s.set_known(
+            1,
             AttributeKey::<String>::new("gen_ai.tool.name").value(tool_name),
             true,
         );
@@ -2301,8 +2706,10 @@ impl GenAiExecuteToolInternal {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -2311,8 +2718,10 @@ impl GenAiExecuteToolInternal {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When the tool is run on behalf of an agent..
+    #[inline]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<String>::new("gen_ai.agent.name").value(value),
             false,
         );
@@ -2321,11 +2730,13 @@ impl GenAiExecuteToolInternal {
     /// Arguments given to the tool call.
     ///
     /// `gen_ai.tool.call.arguments`: opt_in.
+    #[inline]
     pub fn tool_call_arguments<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.call.arguments")
                 .value(value),
             false,
@@ -2335,8 +2746,10 @@ impl GenAiExecuteToolInternal {
     /// Identifier of one tool call.
     ///
     /// `gen_ai.tool.call.id`: recommended: When known..
+    #[inline]
     pub fn tool_call_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<String>::new("gen_ai.tool.call.id").value(value),
             false,
         );
@@ -2345,11 +2758,13 @@ impl GenAiExecuteToolInternal {
     /// Value returned by the tool call, when it succeeded and returned something.
     ///
     /// `gen_ai.tool.call.result`: opt_in.
+    #[inline]
     pub fn tool_call_result<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.call.result")
                 .value(value),
             false,
@@ -2359,8 +2774,10 @@ impl GenAiExecuteToolInternal {
     /// Description of the tool.
     ///
     /// `gen_ai.tool.description`: recommended: When known..
+    #[inline]
     pub fn tool_description<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<String>::new("gen_ai.tool.description").value(value),
             false,
         );
@@ -2369,8 +2786,10 @@ impl GenAiExecuteToolInternal {
     /// Kind of tool the agent uses.
     ///
     /// `gen_ai.tool.type`: recommended: When known.; given to the sampler at start.
+    #[inline]
     pub fn tool_type<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<String>::new("gen_ai.tool.type").value(value),
             true,
         );
@@ -2387,6 +2806,7 @@ impl GenAiExecuteToolInternal {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -2412,22 +2832,26 @@ impl GenAiFetchResponseClient {
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     /// - `response_id`: `gen_ai.response.id` (Identifier the provider assigned to the generated response.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
         response_id: impl IntoAttributeValue<String>,
     ) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            0,
             KeyValue::new("gen_ai.operation.name", "fetch_response"),
             true,
         );
-        s.set(
+        s.set_known(
+            1,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
             true,
         );
-        s.set(
+        s.set_known(
+            2,
             AttributeKey::<String>::new("gen_ai.response.id").value(response_id),
             false,
         );
@@ -2436,8 +2860,10 @@ impl GenAiFetchResponseClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -2446,11 +2872,13 @@ impl GenAiFetchResponseClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.output.messages")
                 .value(value),
             false,
@@ -2460,8 +2888,10 @@ impl GenAiFetchResponseClient {
     /// Position (last event already received) from which a streamed response is resumed.
     ///
     /// `gen_ai.request.stream_cursor`: conditionally_required: When the fetch continues a stream part-way..
+    #[inline]
     pub fn request_stream_cursor<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<String>::new("gen_ai.request.stream_cursor").value(value),
             false,
         );
@@ -2470,8 +2900,10 @@ impl GenAiFetchResponseClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
+    #[inline]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value),
             false,
         );
@@ -2480,8 +2912,10 @@ impl GenAiFetchResponseClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<String>::new("gen_ai.response.model").value(value),
             false,
         );
@@ -2490,11 +2924,13 @@ impl GenAiFetchResponseClient {
     /// Lifecycle state of a response as the provider reports it when the response is polled or fetched.
     ///
     /// `gen_ai.response.status`: recommended.
+    #[inline]
     pub fn response_status<V: IntoAttributeValue<super::enums::ResponseStatus>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<super::enums::ResponseStatus>::new("gen_ai.response.status")
                 .value(value),
             false,
@@ -2504,11 +2940,13 @@ impl GenAiFetchResponseClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.system_instructions")
                 .value(value),
             false,
@@ -2518,11 +2956,13 @@ impl GenAiFetchResponseClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
+    #[inline]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.definitions")
                 .value(value),
             false,
@@ -2532,8 +2972,10 @@ impl GenAiFetchResponseClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             AttributeKey::<String>::new("server.address").value(value),
             true,
         );
@@ -2542,9 +2984,13 @@ impl GenAiFetchResponseClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), true);
+        self.0.set_known(
+            12,
+            AttributeKey::<i64>::new("server.port").value(value),
+            true,
+        );
         self
     }
     /// Any other attribute.
@@ -2558,6 +3004,7 @@ impl GenAiFetchResponseClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -2587,18 +3034,21 @@ impl GenAiInferenceClient {
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
     ) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            1,
             AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name")
                 .value(operation_name),
             true,
         );
-        s.set(
+        s.set_known(
+            2,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
             true,
@@ -2608,8 +3058,10 @@ impl GenAiInferenceClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -2618,8 +3070,10 @@ impl GenAiInferenceClient {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
+    #[inline]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<bool>::new("gen_ai.conversation.compacted").value(value),
             false,
         );
@@ -2628,8 +3082,10 @@ impl GenAiInferenceClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
+    #[inline]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<String>::new("gen_ai.conversation.id").value(value),
             false,
         );
@@ -2638,11 +3094,13 @@ impl GenAiInferenceClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
+    #[inline]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.input.messages")
                 .value(value),
             false,
@@ -2652,11 +3110,13 @@ impl GenAiInferenceClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.output.messages")
                 .value(value),
             false,
@@ -2666,11 +3126,13 @@ impl GenAiInferenceClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
+    #[inline]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<super::enums::OutputType>::new("gen_ai.output.type").value(value),
             false,
         );
@@ -2679,8 +3141,10 @@ impl GenAiInferenceClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
+    #[inline]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<String>::new("gen_ai.prompt.name").value(value),
             false,
         );
@@ -2689,8 +3153,10 @@ impl GenAiInferenceClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
+    #[inline]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value),
             false,
         );
@@ -2699,8 +3165,10 @@ impl GenAiInferenceClient {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
+    #[inline]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             AttributeKey::<String>::new("gen_ai.prompt.version").value(value),
             false,
         );
@@ -2709,8 +3177,10 @@ impl GenAiInferenceClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
+    #[inline]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            12,
             AttributeKey::<i64>::new("gen_ai.request.choice.count").value(value),
             false,
         );
@@ -2719,8 +3189,10 @@ impl GenAiInferenceClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
+    #[inline]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            13,
             AttributeKey::<f64>::new("gen_ai.request.frequency_penalty").value(value),
             false,
         );
@@ -2729,8 +3201,10 @@ impl GenAiInferenceClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
+    #[inline]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            14,
             AttributeKey::<i64>::new("gen_ai.request.max_tokens").value(value),
             false,
         );
@@ -2739,8 +3213,10 @@ impl GenAiInferenceClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            15,
             AttributeKey::<String>::new("gen_ai.request.model").value(value),
             true,
         );
@@ -2749,8 +3225,10 @@ impl GenAiInferenceClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
+    #[inline]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            16,
             AttributeKey::<f64>::new("gen_ai.request.presence_penalty").value(value),
             false,
         );
@@ -2759,8 +3237,10 @@ impl GenAiInferenceClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
+    #[inline]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            17,
             AttributeKey::<String>::new("gen_ai.request.previous_response.id").value(value),
             false,
         );
@@ -2769,8 +3249,10 @@ impl GenAiInferenceClient {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
+    #[inline]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            18,
             AttributeKey::<String>::new("gen_ai.request.reasoning.level").value(value),
             false,
         );
@@ -2779,8 +3261,10 @@ impl GenAiInferenceClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
+    #[inline]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            19,
             AttributeKey::<i64>::new("gen_ai.request.seed").value(value),
             false,
         );
@@ -2789,8 +3273,10 @@ impl GenAiInferenceClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
+    #[inline]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            20,
             AttributeKey::<Vec<String>>::new("gen_ai.request.stop_sequences").value(value),
             false,
         );
@@ -2799,8 +3285,10 @@ impl GenAiInferenceClient {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
+    #[inline]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            21,
             AttributeKey::<bool>::new("gen_ai.request.stream").value(value),
             false,
         );
@@ -2809,8 +3297,10 @@ impl GenAiInferenceClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
+    #[inline]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            22,
             AttributeKey::<f64>::new("gen_ai.request.temperature").value(value),
             false,
         );
@@ -2819,8 +3309,10 @@ impl GenAiInferenceClient {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: conditionally_required: When the request sets it..
+    #[inline]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            23,
             AttributeKey::<i64>::new("gen_ai.request.top_k").value(value),
             false,
         );
@@ -2829,8 +3321,10 @@ impl GenAiInferenceClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
+    #[inline]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            24,
             AttributeKey::<f64>::new("gen_ai.request.top_p").value(value),
             false,
         );
@@ -2839,8 +3333,10 @@ impl GenAiInferenceClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
+    #[inline]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            25,
             AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value),
             false,
         );
@@ -2849,8 +3345,10 @@ impl GenAiInferenceClient {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
+    #[inline]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            26,
             AttributeKey::<String>::new("gen_ai.response.id").value(value),
             false,
         );
@@ -2859,8 +3357,10 @@ impl GenAiInferenceClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            27,
             AttributeKey::<String>::new("gen_ai.response.model").value(value),
             false,
         );
@@ -2869,8 +3369,10 @@ impl GenAiInferenceClient {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
+    #[inline]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            28,
             AttributeKey::<f64>::new("gen_ai.response.time_to_first_chunk").value(value),
             false,
         );
@@ -2879,11 +3381,13 @@ impl GenAiInferenceClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            29,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.system_instructions")
                 .value(value),
             false,
@@ -2893,11 +3397,13 @@ impl GenAiInferenceClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
+    #[inline]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            30,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.definitions")
                 .value(value),
             false,
@@ -2907,11 +3413,13 @@ impl GenAiInferenceClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            31,
             AttributeKey::<i64>::new("gen_ai.usage.cache_creation.input_tokens").value(value),
             false,
         );
@@ -2920,8 +3428,10 @@ impl GenAiInferenceClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            32,
             AttributeKey::<i64>::new("gen_ai.usage.cache_read.input_tokens").value(value),
             false,
         );
@@ -2930,8 +3440,10 @@ impl GenAiInferenceClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
+    #[inline]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            33,
             AttributeKey::<i64>::new("gen_ai.usage.input_tokens").value(value),
             false,
         );
@@ -2940,8 +3452,10 @@ impl GenAiInferenceClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
+    #[inline]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            34,
             AttributeKey::<i64>::new("gen_ai.usage.output_tokens").value(value),
             false,
         );
@@ -2950,8 +3464,10 @@ impl GenAiInferenceClient {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
+    #[inline]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            35,
             AttributeKey::<i64>::new("gen_ai.usage.reasoning.output_tokens").value(value),
             false,
         );
@@ -2960,8 +3476,10 @@ impl GenAiInferenceClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            36,
             AttributeKey::<String>::new("server.address").value(value),
             true,
         );
@@ -2970,9 +3488,13 @@ impl GenAiInferenceClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), true);
+        self.0.set_known(
+            37,
+            AttributeKey::<i64>::new("server.port").value(value),
+            true,
+        );
         self
     }
     /// Any other attribute.
@@ -2986,6 +3508,7 @@ impl GenAiInferenceClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -3013,11 +3536,17 @@ impl GenAiInvokeAgentClient {
     ///
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(provider_name: impl IntoAttributeValue<super::enums::ProviderName>) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(KeyValue::new("gen_ai.operation.name", "invoke_agent"), true);
-        s.set(
+        s.set_known(
+            0,
+            KeyValue::new("gen_ai.operation.name", "invoke_agent"),
+            true,
+        );
+        s.set_known(
+            1,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name")
                 .value(provider_name),
             true,
@@ -3027,8 +3556,10 @@ impl GenAiInvokeAgentClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -3037,8 +3568,10 @@ impl GenAiInvokeAgentClient {
     /// Free-text description of the GenAI agent, as supplied by the application.
     ///
     /// `gen_ai.agent.description`: conditionally_required: When known..
+    #[inline]
     pub fn agent_description<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<String>::new("gen_ai.agent.description").value(value),
             false,
         );
@@ -3047,8 +3580,10 @@ impl GenAiInvokeAgentClient {
     /// Stable, unique identifier of a hosted GenAI agent resource.
     ///
     /// `gen_ai.agent.id`: conditionally_required: When the service assigns one..
+    #[inline]
     pub fn agent_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<String>::new("gen_ai.agent.id").value(value),
             false,
         );
@@ -3057,8 +3592,10 @@ impl GenAiInvokeAgentClient {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When known.; given to the sampler at start.
+    #[inline]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<String>::new("gen_ai.agent.name").value(value),
             true,
         );
@@ -3067,8 +3604,10 @@ impl GenAiInvokeAgentClient {
     /// Version of the GenAI agent.
     ///
     /// `gen_ai.agent.version`: conditionally_required: When known..
+    #[inline]
     pub fn agent_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<String>::new("gen_ai.agent.version").value(value),
             false,
         );
@@ -3077,8 +3616,10 @@ impl GenAiInvokeAgentClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
+    #[inline]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<String>::new("gen_ai.conversation.id").value(value),
             false,
         );
@@ -3087,8 +3628,10 @@ impl GenAiInvokeAgentClient {
     /// Identifier of the data source.
     ///
     /// `gen_ai.data_source.id`: conditionally_required: When the agent uses a data source..
+    #[inline]
     pub fn data_source_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<String>::new("gen_ai.data_source.id").value(value),
             false,
         );
@@ -3097,11 +3640,13 @@ impl GenAiInvokeAgentClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
+    #[inline]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.input.messages")
                 .value(value),
             false,
@@ -3111,11 +3656,13 @@ impl GenAiInvokeAgentClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.output.messages")
                 .value(value),
             false,
@@ -3125,11 +3672,13 @@ impl GenAiInvokeAgentClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
+    #[inline]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             AttributeKey::<super::enums::OutputType>::new("gen_ai.output.type").value(value),
             false,
         );
@@ -3138,8 +3687,10 @@ impl GenAiInvokeAgentClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
+    #[inline]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            12,
             AttributeKey::<i64>::new("gen_ai.request.choice.count").value(value),
             false,
         );
@@ -3148,8 +3699,10 @@ impl GenAiInvokeAgentClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
+    #[inline]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            13,
             AttributeKey::<f64>::new("gen_ai.request.frequency_penalty").value(value),
             false,
         );
@@ -3158,8 +3711,10 @@ impl GenAiInvokeAgentClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
+    #[inline]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            14,
             AttributeKey::<i64>::new("gen_ai.request.max_tokens").value(value),
             false,
         );
@@ -3168,8 +3723,10 @@ impl GenAiInvokeAgentClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: recommended: When the agent is bound to one model.; given to the sampler at start.
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            15,
             AttributeKey::<String>::new("gen_ai.request.model").value(value),
             true,
         );
@@ -3178,8 +3735,10 @@ impl GenAiInvokeAgentClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
+    #[inline]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            16,
             AttributeKey::<f64>::new("gen_ai.request.presence_penalty").value(value),
             false,
         );
@@ -3188,8 +3747,10 @@ impl GenAiInvokeAgentClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
+    #[inline]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            17,
             AttributeKey::<String>::new("gen_ai.request.previous_response.id").value(value),
             false,
         );
@@ -3198,8 +3759,10 @@ impl GenAiInvokeAgentClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
+    #[inline]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            18,
             AttributeKey::<i64>::new("gen_ai.request.seed").value(value),
             false,
         );
@@ -3208,8 +3771,10 @@ impl GenAiInvokeAgentClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
+    #[inline]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            19,
             AttributeKey::<Vec<String>>::new("gen_ai.request.stop_sequences").value(value),
             false,
         );
@@ -3218,8 +3783,10 @@ impl GenAiInvokeAgentClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
+    #[inline]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            20,
             AttributeKey::<f64>::new("gen_ai.request.temperature").value(value),
             false,
         );
@@ -3228,8 +3795,10 @@ impl GenAiInvokeAgentClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
+    #[inline]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            21,
             AttributeKey::<f64>::new("gen_ai.request.top_p").value(value),
             false,
         );
@@ -3238,8 +3807,10 @@ impl GenAiInvokeAgentClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
+    #[inline]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            22,
             AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value),
             false,
         );
@@ -3248,11 +3819,13 @@ impl GenAiInvokeAgentClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            23,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.system_instructions")
                 .value(value),
             false,
@@ -3262,11 +3835,13 @@ impl GenAiInvokeAgentClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
+    #[inline]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            24,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.definitions")
                 .value(value),
             false,
@@ -3276,11 +3851,13 @@ impl GenAiInvokeAgentClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            25,
             AttributeKey::<i64>::new("gen_ai.usage.cache_creation.input_tokens").value(value),
             false,
         );
@@ -3289,8 +3866,10 @@ impl GenAiInvokeAgentClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            26,
             AttributeKey::<i64>::new("gen_ai.usage.cache_read.input_tokens").value(value),
             false,
         );
@@ -3299,8 +3878,10 @@ impl GenAiInvokeAgentClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
+    #[inline]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            27,
             AttributeKey::<i64>::new("gen_ai.usage.input_tokens").value(value),
             false,
         );
@@ -3309,8 +3890,10 @@ impl GenAiInvokeAgentClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
+    #[inline]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            28,
             AttributeKey::<i64>::new("gen_ai.usage.output_tokens").value(value),
             false,
         );
@@ -3319,8 +3902,10 @@ impl GenAiInvokeAgentClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            29,
             AttributeKey::<String>::new("server.address").value(value),
             true,
         );
@@ -3329,9 +3914,13 @@ impl GenAiInvokeAgentClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), true);
+        self.0.set_known(
+            30,
+            AttributeKey::<i64>::new("server.port").value(value),
+            true,
+        );
         self
     }
     /// Any other attribute.
@@ -3345,6 +3934,7 @@ impl GenAiInvokeAgentClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -3370,17 +3960,24 @@ impl GenAiInvokeAgentInternal {
     ];
     /// A span with its required attributes (`gen_ai.operation.name` is `invoke_agent`).
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(KeyValue::new("gen_ai.operation.name", "invoke_agent"), true);
+        s.set_known(
+            0,
+            KeyValue::new("gen_ai.operation.name", "invoke_agent"),
+            true,
+        );
         Self(s)
     }
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            1,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -3389,8 +3986,10 @@ impl GenAiInvokeAgentInternal {
     /// Free-text description of the GenAI agent, as supplied by the application.
     ///
     /// `gen_ai.agent.description`: conditionally_required: When known..
+    #[inline]
     pub fn agent_description<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<String>::new("gen_ai.agent.description").value(value),
             false,
         );
@@ -3399,8 +3998,10 @@ impl GenAiInvokeAgentInternal {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When known.; given to the sampler at start.
+    #[inline]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<String>::new("gen_ai.agent.name").value(value),
             true,
         );
@@ -3409,8 +4010,10 @@ impl GenAiInvokeAgentInternal {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
+    #[inline]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<String>::new("gen_ai.conversation.id").value(value),
             false,
         );
@@ -3419,8 +4022,10 @@ impl GenAiInvokeAgentInternal {
     /// Identifier of the data source.
     ///
     /// `gen_ai.data_source.id`: conditionally_required: When the agent uses a data source..
+    #[inline]
     pub fn data_source_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<String>::new("gen_ai.data_source.id").value(value),
             false,
         );
@@ -3429,11 +4034,13 @@ impl GenAiInvokeAgentInternal {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
+    #[inline]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.input.messages")
                 .value(value),
             false,
@@ -3443,11 +4050,13 @@ impl GenAiInvokeAgentInternal {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.output.messages")
                 .value(value),
             false,
@@ -3457,11 +4066,13 @@ impl GenAiInvokeAgentInternal {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
+    #[inline]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<super::enums::OutputType>::new("gen_ai.output.type").value(value),
             false,
         );
@@ -3470,8 +4081,10 @@ impl GenAiInvokeAgentInternal {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
+    #[inline]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<i64>::new("gen_ai.request.choice.count").value(value),
             false,
         );
@@ -3480,8 +4093,10 @@ impl GenAiInvokeAgentInternal {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
+    #[inline]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             AttributeKey::<f64>::new("gen_ai.request.frequency_penalty").value(value),
             false,
         );
@@ -3490,8 +4105,10 @@ impl GenAiInvokeAgentInternal {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
+    #[inline]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             AttributeKey::<i64>::new("gen_ai.request.max_tokens").value(value),
             false,
         );
@@ -3500,8 +4117,10 @@ impl GenAiInvokeAgentInternal {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: recommended: When the agent is bound to one model.; given to the sampler at start.
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            12,
             AttributeKey::<String>::new("gen_ai.request.model").value(value),
             true,
         );
@@ -3510,8 +4129,10 @@ impl GenAiInvokeAgentInternal {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
+    #[inline]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            13,
             AttributeKey::<f64>::new("gen_ai.request.presence_penalty").value(value),
             false,
         );
@@ -3520,8 +4141,10 @@ impl GenAiInvokeAgentInternal {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
+    #[inline]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            14,
             AttributeKey::<i64>::new("gen_ai.request.seed").value(value),
             false,
         );
@@ -3530,8 +4153,10 @@ impl GenAiInvokeAgentInternal {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
+    #[inline]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            15,
             AttributeKey::<Vec<String>>::new("gen_ai.request.stop_sequences").value(value),
             false,
         );
@@ -3540,8 +4165,10 @@ impl GenAiInvokeAgentInternal {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
+    #[inline]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            16,
             AttributeKey::<f64>::new("gen_ai.request.temperature").value(value),
             false,
         );
@@ -3550,8 +4177,10 @@ impl GenAiInvokeAgentInternal {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
+    #[inline]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            17,
             AttributeKey::<f64>::new("gen_ai.request.top_p").value(value),
             false,
         );
@@ -3560,8 +4189,10 @@ impl GenAiInvokeAgentInternal {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
+    #[inline]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            18,
             AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value),
             false,
         );
@@ -3570,11 +4201,13 @@ impl GenAiInvokeAgentInternal {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            19,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.system_instructions")
                 .value(value),
             false,
@@ -3584,11 +4217,13 @@ impl GenAiInvokeAgentInternal {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
+    #[inline]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            20,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.definitions")
                 .value(value),
             false,
@@ -3598,11 +4233,13 @@ impl GenAiInvokeAgentInternal {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            21,
             AttributeKey::<i64>::new("gen_ai.usage.cache_creation.input_tokens").value(value),
             false,
         );
@@ -3611,8 +4248,10 @@ impl GenAiInvokeAgentInternal {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            22,
             AttributeKey::<i64>::new("gen_ai.usage.cache_read.input_tokens").value(value),
             false,
         );
@@ -3621,8 +4260,10 @@ impl GenAiInvokeAgentInternal {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
+    #[inline]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            23,
             AttributeKey::<i64>::new("gen_ai.usage.input_tokens").value(value),
             false,
         );
@@ -3631,8 +4272,10 @@ impl GenAiInvokeAgentInternal {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
+    #[inline]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            24,
             AttributeKey::<i64>::new("gen_ai.usage.output_tokens").value(value),
             false,
         );
@@ -3649,6 +4292,7 @@ impl GenAiInvokeAgentInternal {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -3674,10 +4318,12 @@ impl GenAiInvokeWorkflowInternal {
     ];
     /// A span with its required attributes (`gen_ai.operation.name` is `invoke_workflow`).
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            0,
             KeyValue::new("gen_ai.operation.name", "invoke_workflow"),
             true,
         );
@@ -3686,8 +4332,10 @@ impl GenAiInvokeWorkflowInternal {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            1,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -3696,11 +4344,13 @@ impl GenAiInvokeWorkflowInternal {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
+    #[inline]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.input.messages")
                 .value(value),
             false,
@@ -3710,11 +4360,13 @@ impl GenAiInvokeWorkflowInternal {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.output.messages")
                 .value(value),
             false,
@@ -3724,8 +4376,10 @@ impl GenAiInvokeWorkflowInternal {
     /// Name the application gives the GenAI workflow.
     ///
     /// `gen_ai.workflow.name`: conditionally_required: When known..
+    #[inline]
     pub fn workflow_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<String>::new("gen_ai.workflow.name").value(value),
             false,
         );
@@ -3742,6 +4396,7 @@ impl GenAiInvokeWorkflowInternal {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -3766,10 +4421,12 @@ impl GenAiMemoryClient {
     ///
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(operation_name: impl IntoAttributeValue<super::enums::OperationName>) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            1,
             AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name")
                 .value(operation_name),
             false,
@@ -3779,8 +4436,10 @@ impl GenAiMemoryClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -3789,8 +4448,10 @@ impl GenAiMemoryClient {
     /// Query text used to search memory.
     ///
     /// `gen_ai.memory.query.text`: opt_in.
+    #[inline]
     pub fn memory_query_text<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<String>::new("gen_ai.memory.query.text").value(value),
             false,
         );
@@ -3799,8 +4460,10 @@ impl GenAiMemoryClient {
     /// Number of memory records the operation deals with.
     ///
     /// `gen_ai.memory.record.count`: recommended: When records are involved and their number is known..
+    #[inline]
     pub fn memory_record_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<i64>::new("gen_ai.memory.record.count").value(value),
             false,
         );
@@ -3809,8 +4472,10 @@ impl GenAiMemoryClient {
     /// Identifier of one memory record.
     ///
     /// `gen_ai.memory.record.id`: conditionally_required: When the operation targets one particular record..
+    #[inline]
     pub fn memory_record_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<String>::new("gen_ai.memory.record.id").value(value),
             false,
         );
@@ -3819,11 +4484,13 @@ impl GenAiMemoryClient {
     /// Memory records written or read by a memory operation.
     ///
     /// `gen_ai.memory.records`: opt_in.
+    #[inline]
     pub fn memory_records<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.memory.records")
                 .value(value),
             false,
@@ -3833,8 +4500,10 @@ impl GenAiMemoryClient {
     /// Identifier of the memory store.
     ///
     /// `gen_ai.memory.store.id`: conditionally_required: When the operation targets an identifiable store..
+    #[inline]
     pub fn memory_store_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<String>::new("gen_ai.memory.store.id").value(value),
             false,
         );
@@ -3843,11 +4512,13 @@ impl GenAiMemoryClient {
     /// The GenAI provider, as far as the instrumentation on the client or server side can tell.
     ///
     /// `gen_ai.provider.name`: conditionally_required: When a named external GenAI provider or service handles the operation..
+    #[inline]
     pub fn provider_name<V: IntoAttributeValue<super::enums::ProviderName>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name").value(value),
             false,
         );
@@ -3856,8 +4527,10 @@ impl GenAiMemoryClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<String>::new("server.address").value(value),
             false,
         );
@@ -3866,9 +4539,13 @@ impl GenAiMemoryClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), false);
+        self.0.set_known(
+            10,
+            AttributeKey::<i64>::new("server.port").value(value),
+            false,
+        );
         self
     }
     /// Any other attribute.
@@ -3882,6 +4559,7 @@ impl GenAiMemoryClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -3907,17 +4585,20 @@ impl GenAiPlanInternal {
     ];
     /// A span with its required attributes (`gen_ai.operation.name` is `plan`).
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(KeyValue::new("gen_ai.operation.name", "plan"), true);
+        s.set_known(0, KeyValue::new("gen_ai.operation.name", "plan"), true);
         Self(s)
     }
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            1,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -3926,8 +4607,10 @@ impl GenAiPlanInternal {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When known..
+    #[inline]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<String>::new("gen_ai.agent.name").value(value),
             false,
         );
@@ -3944,6 +4627,7 @@ impl GenAiPlanInternal {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -3970,17 +4654,24 @@ impl GenAiRetrievalClient {
     ];
     /// A span with its required attributes (`gen_ai.operation.name` is `retrieval`).
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(KeyValue::new("gen_ai.operation.name", "retrieval"), false);
+        s.set_known(
+            0,
+            KeyValue::new("gen_ai.operation.name", "retrieval"),
+            false,
+        );
         Self(s)
     }
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            1,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -3989,8 +4680,10 @@ impl GenAiRetrievalClient {
     /// Identifier of the data source.
     ///
     /// `gen_ai.data_source.id`: conditionally_required: When the retrieval targets an identifiable data source..
+    #[inline]
     pub fn data_source_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<String>::new("gen_ai.data_source.id").value(value),
             false,
         );
@@ -3999,11 +4692,13 @@ impl GenAiRetrievalClient {
     /// The GenAI provider, as far as the instrumentation on the client or server side can tell.
     ///
     /// `gen_ai.provider.name`: conditionally_required: When a provider is involved..
+    #[inline]
     pub fn provider_name<V: IntoAttributeValue<super::enums::ProviderName>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<super::enums::ProviderName>::new("gen_ai.provider.name").value(value),
             false,
         );
@@ -4012,8 +4707,10 @@ impl GenAiRetrievalClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<String>::new("gen_ai.request.model").value(value),
             false,
         );
@@ -4022,11 +4719,13 @@ impl GenAiRetrievalClient {
     /// Documents returned by a retrieval.
     ///
     /// `gen_ai.retrieval.documents`: opt_in.
+    #[inline]
     pub fn retrieval_documents<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.retrieval.documents")
                 .value(value),
             false,
@@ -4036,8 +4735,10 @@ impl GenAiRetrievalClient {
     /// Text of the query sent to the retriever.
     ///
     /// `gen_ai.retrieval.query.text`: opt_in.
+    #[inline]
     pub fn retrieval_query_text<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<String>::new("gen_ai.retrieval.query.text").value(value),
             false,
         );
@@ -4046,8 +4747,10 @@ impl GenAiRetrievalClient {
     /// Maximum number of documents requested from the retriever for the query (named `k`, `limit` or `max_num_results` by various APIs).
     ///
     /// `gen_ai.retrieval.top_k`: recommended.
+    #[inline]
     pub fn retrieval_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<i64>::new("gen_ai.retrieval.top_k").value(value),
             false,
         );
@@ -4056,8 +4759,10 @@ impl GenAiRetrievalClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<String>::new("server.address").value(value),
             false,
         );
@@ -4066,9 +4771,13 @@ impl GenAiRetrievalClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), false);
+        self.0.set_known(
+            9,
+            AttributeKey::<i64>::new("server.port").value(value),
+            false,
+        );
         self
     }
     /// Any other attribute.
@@ -4082,6 +4791,7 @@ impl GenAiRetrievalClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -4110,10 +4820,12 @@ impl McpClient {
     ///
     /// - `mcp_method_name`: `mcp.method.name` (MCP method of the request or notification.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(mcp_method_name: impl IntoAttributeValue<super::enums::McpMethodName>) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            1,
             AttributeKey::<super::enums::McpMethodName>::new("mcp.method.name")
                 .value(mcp_method_name),
             false,
@@ -4123,8 +4835,10 @@ impl McpClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -4133,11 +4847,13 @@ impl McpClient {
     /// Name of the GenAI operation.
     ///
     /// `gen_ai.operation.name`: recommended: Set to `execute_tool` when the operation is a tool call; SHOULD NOT be set for other operations..
+    #[inline]
     pub fn operation_name<V: IntoAttributeValue<super::enums::OperationName>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            3,
             AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name").value(value),
             false,
         );
@@ -4146,8 +4862,10 @@ impl McpClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the operation concerns a particular prompt..
+    #[inline]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<String>::new("gen_ai.prompt.name").value(value),
             false,
         );
@@ -4156,8 +4874,10 @@ impl McpClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
+    #[inline]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value),
             false,
         );
@@ -4166,11 +4886,13 @@ impl McpClient {
     /// Arguments given to the tool call.
     ///
     /// `gen_ai.tool.call.arguments`: opt_in.
+    #[inline]
     pub fn tool_call_arguments<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.call.arguments")
                 .value(value),
             false,
@@ -4180,11 +4902,13 @@ impl McpClient {
     /// Value returned by the tool call, when it succeeded and returned something.
     ///
     /// `gen_ai.tool.call.result`: opt_in.
+    #[inline]
     pub fn tool_call_result<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.call.result")
                 .value(value),
             false,
@@ -4194,8 +4918,10 @@ impl McpClient {
     /// Name of the tool the agent uses.
     ///
     /// `gen_ai.tool.name`: conditionally_required: When the operation concerns a particular tool..
+    #[inline]
     pub fn tool_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<String>::new("gen_ai.tool.name").value(value),
             false,
         );
@@ -4204,8 +4930,10 @@ impl McpClient {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
+    #[inline]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<String>::new("jsonrpc.protocol.version").value(value),
             false,
         );
@@ -4214,8 +4942,10 @@ impl McpClient {
     /// The JSON-RPC request `id`, rendered as a string; the matching response carries the same value.
     ///
     /// `jsonrpc.request.id`: conditionally_required: When the message is a request (not a notification)..
+    #[inline]
     pub fn jsonrpc_request_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             AttributeKey::<String>::new("jsonrpc.request.id").value(value),
             false,
         );
@@ -4224,8 +4954,10 @@ impl McpClient {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
+    #[inline]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             AttributeKey::<String>::new("mcp.protocol.version").value(value),
             false,
         );
@@ -4234,8 +4966,10 @@ impl McpClient {
     /// URI of the resource the request or notification refers to.
     ///
     /// `mcp.resource.uri`: conditionally_required: When the request type takes a resource URI parameter..
+    #[inline]
     pub fn mcp_resource_uri<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            12,
             AttributeKey::<String>::new("mcp.resource.uri").value(value),
             false,
         );
@@ -4244,8 +4978,10 @@ impl McpClient {
     /// Identifier of the MCP session (see the MCP transport specification on session management).
     ///
     /// `mcp.session.id`: recommended: When the request or notification belongs to a session..
+    #[inline]
     pub fn mcp_session_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            13,
             AttributeKey::<String>::new("mcp.session.id").value(value),
             false,
         );
@@ -4254,8 +4990,10 @@ impl McpClient {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            14,
             AttributeKey::<String>::new("network.protocol.name").value(value),
             false,
         );
@@ -4264,8 +5002,10 @@ impl McpClient {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            15,
             AttributeKey::<String>::new("network.protocol.version").value(value),
             false,
         );
@@ -4274,11 +5014,13 @@ impl McpClient {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
+    #[inline]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            16,
             AttributeKey::<super::enums::NetworkTransport>::new("network.transport").value(value),
             false,
         );
@@ -4287,8 +5029,10 @@ impl McpClient {
     /// RPC status code returned by the server or produced by the client.
     ///
     /// `rpc.response.status_code`: conditionally_required: When the response carries an error code..
+    #[inline]
     pub fn rpc_response_status_code<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            17,
             AttributeKey::<String>::new("rpc.response.status_code").value(value),
             false,
         );
@@ -4297,8 +5041,10 @@ impl McpClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended: When it applies..
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            18,
             AttributeKey::<String>::new("server.address").value(value),
             false,
         );
@@ -4307,9 +5053,13 @@ impl McpClient {
     /// Port number of the server.
     ///
     /// `server.port`: recommended: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("server.port").value(value), false);
+        self.0.set_known(
+            19,
+            AttributeKey::<i64>::new("server.port").value(value),
+            false,
+        );
         self
     }
     /// Any other attribute.
@@ -4323,6 +5073,7 @@ impl McpClient {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -4351,10 +5102,12 @@ impl McpServer {
     ///
     /// - `mcp_method_name`: `mcp.method.name` (MCP method of the request or notification.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(mcp_method_name: impl IntoAttributeValue<super::enums::McpMethodName>) -> Self {
         #[allow(unused_mut)]
         let mut s = SpanStart::new(Self::DESCRIPTOR, Self::NAME);
-        s.set(
+        s.set_known(
+            1,
             AttributeKey::<super::enums::McpMethodName>::new("mcp.method.name")
                 .value(mcp_method_name),
             false,
@@ -4364,8 +5117,10 @@ impl McpServer {
     /// Host name of the client, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `client.address`: recommended: When it applies..
+    #[inline]
     pub fn client_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            2,
             AttributeKey::<String>::new("client.address").value(value),
             false,
         );
@@ -4374,16 +5129,22 @@ impl McpServer {
     /// Port number of the client.
     ///
     /// `client.port`: recommended: When `client.address` is recorded..
+    #[inline]
     pub fn client_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
-        self.0
-            .set(AttributeKey::<i64>::new("client.port").value(value), false);
+        self.0.set_known(
+            3,
+            AttributeKey::<i64>::new("client.port").value(value),
+            false,
+        );
         self
     }
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            4,
             AttributeKey::<super::enums::ErrorType>::new("error.type").value(value),
             false,
         );
@@ -4392,11 +5153,13 @@ impl McpServer {
     /// Name of the GenAI operation.
     ///
     /// `gen_ai.operation.name`: recommended: Set to `execute_tool` when the operation is a tool call; SHOULD NOT be set for other operations..
+    #[inline]
     pub fn operation_name<V: IntoAttributeValue<super::enums::OperationName>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            5,
             AttributeKey::<super::enums::OperationName>::new("gen_ai.operation.name").value(value),
             false,
         );
@@ -4405,8 +5168,10 @@ impl McpServer {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the operation concerns a particular prompt..
+    #[inline]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            6,
             AttributeKey::<String>::new("gen_ai.prompt.name").value(value),
             false,
         );
@@ -4415,8 +5180,10 @@ impl McpServer {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
+    #[inline]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            7,
             TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value),
             false,
         );
@@ -4425,11 +5192,13 @@ impl McpServer {
     /// Arguments given to the tool call.
     ///
     /// `gen_ai.tool.call.arguments`: opt_in.
+    #[inline]
     pub fn tool_call_arguments<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            8,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.call.arguments")
                 .value(value),
             false,
@@ -4439,11 +5208,13 @@ impl McpServer {
     /// Value returned by the tool call, when it succeeded and returned something.
     ///
     /// `gen_ai.tool.call.result`: opt_in.
+    #[inline]
     pub fn tool_call_result<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            9,
             AttributeKey::<::genai_semconv::key::AnyValue>::new("gen_ai.tool.call.result")
                 .value(value),
             false,
@@ -4453,8 +5224,10 @@ impl McpServer {
     /// Name of the tool the agent uses.
     ///
     /// `gen_ai.tool.name`: conditionally_required: When the operation concerns a particular tool..
+    #[inline]
     pub fn tool_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            10,
             AttributeKey::<String>::new("gen_ai.tool.name").value(value),
             false,
         );
@@ -4463,8 +5236,10 @@ impl McpServer {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
+    #[inline]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            11,
             AttributeKey::<String>::new("jsonrpc.protocol.version").value(value),
             false,
         );
@@ -4473,8 +5248,10 @@ impl McpServer {
     /// The JSON-RPC request `id`, rendered as a string; the matching response carries the same value.
     ///
     /// `jsonrpc.request.id`: conditionally_required: When the message is a request (not a notification)..
+    #[inline]
     pub fn jsonrpc_request_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            12,
             AttributeKey::<String>::new("jsonrpc.request.id").value(value),
             false,
         );
@@ -4483,8 +5260,10 @@ impl McpServer {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
+    #[inline]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            13,
             AttributeKey::<String>::new("mcp.protocol.version").value(value),
             false,
         );
@@ -4493,8 +5272,10 @@ impl McpServer {
     /// URI of the resource the request or notification refers to.
     ///
     /// `mcp.resource.uri`: conditionally_required: When the request type takes a resource URI parameter..
+    #[inline]
     pub fn mcp_resource_uri<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            14,
             AttributeKey::<String>::new("mcp.resource.uri").value(value),
             false,
         );
@@ -4503,8 +5284,10 @@ impl McpServer {
     /// Identifier of the MCP session (see the MCP transport specification on session management).
     ///
     /// `mcp.session.id`: recommended: When the request or notification belongs to a session..
+    #[inline]
     pub fn mcp_session_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            15,
             AttributeKey::<String>::new("mcp.session.id").value(value),
             false,
         );
@@ -4513,8 +5296,10 @@ impl McpServer {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            16,
             AttributeKey::<String>::new("network.protocol.name").value(value),
             false,
         );
@@ -4523,8 +5308,10 @@ impl McpServer {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            17,
             AttributeKey::<String>::new("network.protocol.version").value(value),
             false,
         );
@@ -4533,11 +5320,13 @@ impl McpServer {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
+    #[inline]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
     ) -> Self {
-        self.0.set(
+        self.0.set_known(
+            18,
             AttributeKey::<super::enums::NetworkTransport>::new("network.transport").value(value),
             false,
         );
@@ -4546,8 +5335,10 @@ impl McpServer {
     /// RPC status code returned by the server or produced by the client.
     ///
     /// `rpc.response.status_code`: conditionally_required: When the response carries an error code..
+    #[inline]
     pub fn rpc_response_status_code<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set(
+        self.0.set_known(
+            19,
             AttributeKey::<String>::new("rpc.response.status_code").value(value),
             false,
         );
@@ -4564,6 +5355,7 @@ impl McpServer {
         self
     }
     /// The telemetry handle (default: the current one at start).
+    #[inline]
     pub fn telemetry(mut self, telemetry: &Telemetry) -> Self {
         self.0.telemetry(telemetry);
         self
@@ -4617,6 +5409,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -4625,6 +5418,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// The GenAI provider, as far as the instrumentation on the client or server side can tell.
     ///
     /// `gen_ai.provider.name`: conditionally_required: When the operation calls a GenAI provider..
+    #[inline]
     pub fn provider_name<V: IntoAttributeValue<super::enums::ProviderName>>(
         mut self,
         value: V,
@@ -4637,6 +5431,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -4645,6 +5440,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -4653,6 +5449,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -4661,6 +5458,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -4729,6 +5527,7 @@ impl GenAiClientOperationTimePerOutputChunkMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -4737,6 +5536,7 @@ impl GenAiClientOperationTimePerOutputChunkMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -4745,6 +5545,7 @@ impl GenAiClientOperationTimePerOutputChunkMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -4753,6 +5554,7 @@ impl GenAiClientOperationTimePerOutputChunkMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -4821,6 +5623,7 @@ impl GenAiClientOperationTimeToFirstChunkMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -4829,6 +5632,7 @@ impl GenAiClientOperationTimeToFirstChunkMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -4837,6 +5641,7 @@ impl GenAiClientOperationTimeToFirstChunkMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -4845,6 +5650,7 @@ impl GenAiClientOperationTimeToFirstChunkMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -4909,6 +5715,7 @@ impl GenAiClientTokenUsageMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -4917,6 +5724,7 @@ impl GenAiClientTokenUsageMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -4925,6 +5733,7 @@ impl GenAiClientTokenUsageMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -4933,6 +5742,7 @@ impl GenAiClientTokenUsageMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -4983,6 +5793,7 @@ impl GenAiExecuteToolDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -4991,6 +5802,7 @@ impl GenAiExecuteToolDurationMetricAttributes {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When the tool is run on behalf of an agent..
+    #[inline]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.agent.name").value(value));
@@ -4999,6 +5811,7 @@ impl GenAiExecuteToolDurationMetricAttributes {
     /// Kind of tool the agent uses.
     ///
     /// `gen_ai.tool.type`: recommended: When known..
+    #[inline]
     pub fn tool_type<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.tool.type").value(value));
@@ -5046,6 +5859,7 @@ impl GenAiInvokeAgentDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -5054,6 +5868,7 @@ impl GenAiInvokeAgentDurationMetricAttributes {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When known..
+    #[inline]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.agent.name").value(value));
@@ -5062,6 +5877,7 @@ impl GenAiInvokeAgentDurationMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: recommended: When the agent is bound to one model..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -5112,6 +5928,7 @@ impl GenAiInvokeAgentInferenceCallsMetricAttributes {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: recommended.
+    #[inline]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.agent.name").value(value));
@@ -5160,6 +5977,7 @@ impl GenAiInvokeAgentToolCallsMetricAttributes {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: recommended.
+    #[inline]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.agent.name").value(value));
@@ -5222,6 +6040,7 @@ impl GenAiServerRequestDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -5230,6 +6049,7 @@ impl GenAiServerRequestDurationMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -5238,6 +6058,7 @@ impl GenAiServerRequestDurationMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -5246,6 +6067,7 @@ impl GenAiServerRequestDurationMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -5254,6 +6076,7 @@ impl GenAiServerRequestDurationMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -5316,6 +6139,7 @@ impl GenAiServerTimePerOutputTokenMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -5324,6 +6148,7 @@ impl GenAiServerTimePerOutputTokenMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -5332,6 +6157,7 @@ impl GenAiServerTimePerOutputTokenMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -5340,6 +6166,7 @@ impl GenAiServerTimePerOutputTokenMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -5402,6 +6229,7 @@ impl GenAiServerTimeToFirstTokenMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -5410,6 +6238,7 @@ impl GenAiServerTimeToFirstTokenMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -5418,6 +6247,7 @@ impl GenAiServerTimeToFirstTokenMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -5426,6 +6256,7 @@ impl GenAiServerTimeToFirstTokenMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -5473,6 +6304,7 @@ impl GenAiWorkflowDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -5481,6 +6313,7 @@ impl GenAiWorkflowDurationMetricAttributes {
     /// Name the application gives the GenAI workflow.
     ///
     /// `gen_ai.workflow.name`: conditionally_required: When known..
+    #[inline]
     pub fn workflow_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.workflow.name").value(value));
@@ -5534,6 +6367,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -5542,6 +6376,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Name of the GenAI operation.
     ///
     /// `gen_ai.operation.name`: recommended: Set to `execute_tool` when the operation is a tool call; SHOULD NOT be set for other operations..
+    #[inline]
     pub fn operation_name<V: IntoAttributeValue<super::enums::OperationName>>(
         mut self,
         value: V,
@@ -5554,6 +6389,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the operation concerns a particular prompt..
+    #[inline]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.prompt.name").value(value));
@@ -5562,6 +6398,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
+    #[inline]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0
             .push(TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value));
@@ -5570,6 +6407,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Name of the tool the agent uses.
     ///
     /// `gen_ai.tool.name`: conditionally_required: When the operation concerns a particular tool..
+    #[inline]
     pub fn tool_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.tool.name").value(value));
@@ -5578,6 +6416,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
+    #[inline]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("jsonrpc.protocol.version").value(value));
@@ -5586,6 +6425,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
+    #[inline]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.protocol.version").value(value));
@@ -5594,6 +6434,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// URI of the resource the request or notification refers to.
     ///
     /// `mcp.resource.uri`: opt_in.
+    #[inline]
     pub fn mcp_resource_uri<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.resource.uri").value(value));
@@ -5602,6 +6443,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.name").value(value));
@@ -5610,6 +6452,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.version").value(value));
@@ -5618,6 +6461,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
+    #[inline]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
@@ -5630,6 +6474,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// RPC status code returned by the server or produced by the client.
     ///
     /// `rpc.response.status_code`: conditionally_required: When the response carries an error code..
+    #[inline]
     pub fn rpc_response_status_code<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("rpc.response.status_code").value(value));
@@ -5638,6 +6483,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended: When it applies..
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -5646,6 +6492,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: recommended: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -5693,6 +6540,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the session ends with an error..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -5701,6 +6549,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
+    #[inline]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("jsonrpc.protocol.version").value(value));
@@ -5709,6 +6558,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
+    #[inline]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.protocol.version").value(value));
@@ -5717,6 +6567,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.name").value(value));
@@ -5725,6 +6576,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.version").value(value));
@@ -5733,6 +6585,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
+    #[inline]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
@@ -5745,6 +6598,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended: When it applies..
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -5753,6 +6607,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: recommended: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -5806,6 +6661,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -5814,6 +6670,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Name of the GenAI operation.
     ///
     /// `gen_ai.operation.name`: recommended: Set to `execute_tool` when the operation is a tool call; SHOULD NOT be set for other operations..
+    #[inline]
     pub fn operation_name<V: IntoAttributeValue<super::enums::OperationName>>(
         mut self,
         value: V,
@@ -5826,6 +6683,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the operation concerns a particular prompt..
+    #[inline]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.prompt.name").value(value));
@@ -5834,6 +6692,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
+    #[inline]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0
             .push(TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value));
@@ -5842,6 +6701,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Name of the tool the agent uses.
     ///
     /// `gen_ai.tool.name`: conditionally_required: When the operation concerns a particular tool..
+    #[inline]
     pub fn tool_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.tool.name").value(value));
@@ -5850,6 +6710,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
+    #[inline]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("jsonrpc.protocol.version").value(value));
@@ -5858,6 +6719,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
+    #[inline]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.protocol.version").value(value));
@@ -5866,6 +6728,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// URI of the resource the request or notification refers to.
     ///
     /// `mcp.resource.uri`: opt_in.
+    #[inline]
     pub fn mcp_resource_uri<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.resource.uri").value(value));
@@ -5874,6 +6737,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.name").value(value));
@@ -5882,6 +6746,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.version").value(value));
@@ -5890,6 +6755,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
+    #[inline]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
@@ -5902,6 +6768,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// RPC status code returned by the server or produced by the client.
     ///
     /// `rpc.response.status_code`: conditionally_required: When the response carries an error code..
+    #[inline]
     pub fn rpc_response_status_code<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("rpc.response.status_code").value(value));
@@ -5949,6 +6816,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the session ends with an error..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -5957,6 +6825,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
+    #[inline]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("jsonrpc.protocol.version").value(value));
@@ -5965,6 +6834,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
+    #[inline]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.protocol.version").value(value));
@@ -5973,6 +6843,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.name").value(value));
@@ -5981,6 +6852,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
+    #[inline]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.version").value(value));
@@ -5989,6 +6861,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
+    #[inline]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
@@ -6047,6 +6920,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -6055,6 +6929,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// The GenAI provider, as far as the instrumentation on the client or server side can tell.
     ///
     /// `gen_ai.provider.name`: conditionally_required: When the operation calls a GenAI provider..
+    #[inline]
     pub fn provider_name<V: IntoAttributeValue<super::enums::ProviderName>>(
         mut self,
         value: V,
@@ -6067,6 +6942,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -6075,6 +6951,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -6083,6 +6960,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Service tier that served the response.
     ///
     /// `openai.response.service_tier`: recommended.
+    #[inline]
     pub fn openai_response_service_tier<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("openai.response.service_tier").value(value));
@@ -6091,6 +6969,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Fingerprint of the backend configuration, useful to spot changes in the serving environment.
     ///
     /// `openai.response.system_fingerprint`: recommended.
+    #[inline]
     pub fn openai_response_system_fingerprint<V: IntoAttributeValue<String>>(
         mut self,
         value: V,
@@ -6102,6 +6981,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -6110,6 +6990,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -6174,6 +7055,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -6182,6 +7064,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -6190,6 +7073,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Service tier that served the response.
     ///
     /// `openai.response.service_tier`: recommended.
+    #[inline]
     pub fn openai_response_service_tier<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("openai.response.service_tier").value(value));
@@ -6198,6 +7082,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Fingerprint of the backend configuration, useful to spot changes in the serving environment.
     ///
     /// `openai.response.system_fingerprint`: recommended.
+    #[inline]
     pub fn openai_response_system_fingerprint<V: IntoAttributeValue<String>>(
         mut self,
         value: V,
@@ -6209,6 +7094,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -6217,6 +7103,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -6240,6 +7127,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// - `operation_name`: `gen_ai.operation.name` (Name of the GenAI operation.)
     /// - `provider_name`: `gen_ai.provider.name` (The GenAI provider, as far as the instrumentation on the client or server side can tell.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         operation_name: impl IntoAttributeValue<super::enums::OperationName>,
         provider_name: impl IntoAttributeValue<super::enums::ProviderName>,
@@ -6259,6 +7147,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -6267,6 +7156,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
+    #[inline]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<bool>::new("gen_ai.conversation.compacted").value(value));
@@ -6275,6 +7165,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
+    #[inline]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.conversation.id").value(value));
@@ -6283,6 +7174,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
+    #[inline]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -6296,6 +7188,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
+    #[inline]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -6309,6 +7202,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
+    #[inline]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
@@ -6320,6 +7214,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
+    #[inline]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.prompt.name").value(value));
@@ -6328,6 +7223,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
+    #[inline]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0
             .set(TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value));
@@ -6336,6 +7232,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
+    #[inline]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.prompt.version").value(value));
@@ -6344,6 +7241,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
+    #[inline]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.request.choice.count").value(value));
@@ -6352,6 +7250,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
+    #[inline]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.request.frequency_penalty").value(value));
@@ -6360,6 +7259,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
+    #[inline]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.request.max_tokens").value(value));
@@ -6368,6 +7268,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
+    #[inline]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -6376,6 +7277,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
+    #[inline]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.request.presence_penalty").value(value));
@@ -6384,6 +7286,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
+    #[inline]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.request.previous_response.id").value(value));
@@ -6392,6 +7295,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
+    #[inline]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.request.reasoning.level").value(value));
@@ -6400,6 +7304,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
+    #[inline]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.request.seed").value(value));
@@ -6408,6 +7313,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
+    #[inline]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<Vec<String>>::new("gen_ai.request.stop_sequences").value(value));
@@ -6416,6 +7322,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
+    #[inline]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<bool>::new("gen_ai.request.stream").value(value));
@@ -6424,6 +7331,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
+    #[inline]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.request.temperature").value(value));
@@ -6432,6 +7340,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: conditionally_required: When the request sets it..
+    #[inline]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.request.top_k").value(value));
@@ -6440,6 +7349,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
+    #[inline]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.request.top_p").value(value));
@@ -6448,6 +7358,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
+    #[inline]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value));
@@ -6456,6 +7367,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
+    #[inline]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.response.id").value(value));
@@ -6464,6 +7376,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
+    #[inline]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -6472,6 +7385,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
+    #[inline]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.response.time_to_first_chunk").value(value));
@@ -6480,6 +7394,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
+    #[inline]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -6493,6 +7408,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
+    #[inline]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -6506,6 +7422,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
@@ -6517,6 +7434,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
+    #[inline]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.usage.cache_read.input_tokens").value(value));
@@ -6525,6 +7443,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
+    #[inline]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.usage.input_tokens").value(value));
@@ -6533,6 +7452,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
+    #[inline]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.usage.output_tokens").value(value));
@@ -6541,6 +7461,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
+    #[inline]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.usage.reasoning.output_tokens").value(value));
@@ -6549,6 +7470,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
+    #[inline]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("server.address").value(value));
@@ -6557,6 +7479,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
+    #[inline]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("server.port").value(value));
@@ -6586,6 +7509,7 @@ impl GenAiClientOperationExceptionEvent {
         &super::event::GEN_AI_CLIENT_OPERATION_EXCEPTION;
     /// An event with its required attributes.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new() -> Self {
         #[allow(unused_mut)]
         let mut e = EventStart::new(Self::DESCRIPTOR);
@@ -6594,6 +7518,7 @@ impl GenAiClientOperationExceptionEvent {
     /// Message carried by the exception.
     ///
     /// `exception.message`: conditionally_required: Required when `exception.type` is absent; recommended otherwise..
+    #[inline]
     pub fn exception_message<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("exception.message").value(value));
@@ -6602,6 +7527,7 @@ impl GenAiClientOperationExceptionEvent {
     /// Stack trace rendered as text in the runtime's usual format; each language SIG defines and documents that format.
     ///
     /// `exception.stacktrace`: recommended.
+    #[inline]
     pub fn exception_stacktrace<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("exception.stacktrace").value(value));
@@ -6610,6 +7536,7 @@ impl GenAiClientOperationExceptionEvent {
     /// Type of the exception, ideally its fully qualified class name; prefer the runtime type over the declared type where the language has both.
     ///
     /// `exception.type`: conditionally_required: Required when `exception.message` is absent; recommended otherwise..
+    #[inline]
     pub fn exception_type<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("exception.type").value(value));
@@ -6640,6 +7567,7 @@ impl GenAiEvaluationResultEvent {
     ///
     /// - `evaluation_name`: `gen_ai.evaluation.name` (Name of the evaluation metric applied to the GenAI output.)
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    #[inline]
     pub fn new(evaluation_name: impl IntoAttributeValue<String>) -> Self {
         #[allow(unused_mut)]
         let mut e = EventStart::new(Self::DESCRIPTOR);
@@ -6649,6 +7577,7 @@ impl GenAiEvaluationResultEvent {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
+    #[inline]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -6657,6 +7586,7 @@ impl GenAiEvaluationResultEvent {
     /// Free-text reasoning from the evaluator for the score it gave.
     ///
     /// `gen_ai.evaluation.explanation`: recommended.
+    #[inline]
     pub fn evaluation_explanation<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.evaluation.explanation").value(value));
@@ -6665,6 +7595,7 @@ impl GenAiEvaluationResultEvent {
     /// Human-readable label for the evaluation score.
     ///
     /// `gen_ai.evaluation.score.label`: conditionally_required: When the evaluator gives a label..
+    #[inline]
     pub fn evaluation_score_label<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.evaluation.score.label").value(value));
@@ -6673,6 +7604,7 @@ impl GenAiEvaluationResultEvent {
     /// Score the evaluator produced.
     ///
     /// `gen_ai.evaluation.score.value`: conditionally_required: When the evaluator gives a numeric score..
+    #[inline]
     pub fn evaluation_score_value<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.evaluation.score.value").value(value));
@@ -6681,6 +7613,7 @@ impl GenAiEvaluationResultEvent {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended: When known..
+    #[inline]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.response.id").value(value));

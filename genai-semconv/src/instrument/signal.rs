@@ -44,6 +44,11 @@ pub struct SpanStart {
     attrs: Vec<KeyValue>,
     /// How many of `attrs` are sampling-relevant.
     sampling: usize,
+    /// The generated setters called so far, by slot (see [`SpanStart::set_known`]).
+    known: u64,
+    /// Whether [`SpanStart::set`] added a key, which a later [`SpanStart::set_known`] must
+    /// then look for.
+    untracked: bool,
     parent: Option<Context>,
     links: Vec<Link>,
     telemetry: Option<Telemetry>,
@@ -62,6 +67,7 @@ impl fmt::Debug for SpanStart {
 
 impl SpanStart {
     /// A span of `descriptor` named after `name`.
+    #[inline]
     pub fn new(descriptor: &'static SpanDescriptor, name: &'static [NamePart]) -> SpanStart {
         SpanStart {
             descriptor,
@@ -69,6 +75,8 @@ impl SpanStart {
             kind: descriptor.kind.map_or(SpanKind::Internal, SpanKind::from),
             attrs: Vec::with_capacity(8),
             sampling: 0,
+            known: 0,
+            untracked: false,
             parent: None,
             links: Vec::new(),
             telemetry: None,
@@ -81,7 +89,30 @@ impl SpanStart {
     pub fn set(&mut self, kv: KeyValue, sampling_relevant: bool) {
         if let Some(o) = self.attrs.iter_mut().find(|o| o.key == kv.key) {
             *o = kv;
-        } else if sampling_relevant {
+        } else {
+            self.untracked = true;
+            self.add(kv, sampling_relevant);
+        }
+    }
+
+    /// [`SpanStart::set`] by a generated setter: `slot` numbers the builder's own keys (each
+    /// key one slot), so a key set for the first time is added without searching the others.
+    #[inline(always)]
+    pub fn set_known(&mut self, slot: u32, kv: KeyValue, sampling_relevant: bool) {
+        let bit = 1u64.checked_shl(slot).unwrap_or(0);
+        if (bit == 0 || self.untracked || self.known & bit != 0)
+            && let Some(o) = self.attrs.iter_mut().find(|o| o.key == kv.key)
+        {
+            *o = kv;
+            return;
+        }
+        self.known |= bit;
+        self.add(kv, sampling_relevant);
+    }
+
+    #[inline(always)]
+    fn add(&mut self, kv: KeyValue, sampling_relevant: bool) {
+        if sampling_relevant {
             self.attrs.insert(self.sampling, kv);
             self.sampling += 1;
         } else {
@@ -106,6 +137,7 @@ impl SpanStart {
     }
 
     /// The telemetry handle (default: [`Telemetry::current`] at start).
+    #[inline]
     pub fn telemetry(&mut self, telemetry: &Telemetry) {
         self.telemetry = Some(telemetry.clone());
     }
