@@ -8,6 +8,8 @@
 #   full rate:  benches/live_check.sh 30 8
 #   soak:       benches/live_check.sh 600 4 "" 40    (fixed, lower rate: 4 connections, each
 #               waiting 40 ms between requests of 512 spans, about 45k spans/s at most)
+# SEMCONV_BIN=PATH runs that binary instead of building and running target/release/semconv
+# (for A/B runs of two builds).
 # Installs wrk (Debian package) when missing and running as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +25,11 @@ if ! command -v wrk >/dev/null 2>&1; then
     exit 0
   fi
 fi
-cargo build --release --bin semconv >/dev/null 2>&1
+bin="${SEMCONV_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --release --bin semconv >/dev/null 2>&1
+  bin=target/release/semconv
+fi
 bodies=$(mktemp -d)
 python3 benches/wrk/make_bodies.py "$bodies" 128 512 >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -31,7 +37,7 @@ token="bench-token-$(date +%s%N)"
 report=$(mktemp --suffix=.json)
 args=(live-check --http-port "$port" --no-grpc --no-page --quiet --format json -o "$report" --token "$token")
 if [ -n "$workers" ]; then args+=(--workers "$workers"); fi
-target/release/semconv "${args[@]}" 2>"$report.log" &
+"$bin" "${args[@]}" 2>"$report.log" &
 pid=$!
 for _ in $(seq 100); do
   curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
