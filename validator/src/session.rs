@@ -514,8 +514,7 @@ impl<'v> Session<'v> {
         let limits = self.window.limits.report;
         self.validator
             .run(telemetry, &mut self.report, &limits, &mut self.window);
-        self.window.evict_idle(now);
-        self.hand_over();
+        self.evict_idle(now);
     }
 
     /// [`Session::push`] of a batch the caller no longer needs: the spans a trace sink will
@@ -536,8 +535,7 @@ impl<'v> Session<'v> {
                 self.window.place(mark, span);
             }
         }
-        self.window.evict_idle(now);
-        self.hand_over();
+        self.evict_idle(now);
     }
 
     /// Records input that could not be read (listed in the report, bounded like items).

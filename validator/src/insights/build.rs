@@ -596,7 +596,6 @@ impl InsightsBuilder {
             self.out.cost_per_successful_request.add(t.cost_usd);
         }
         let all: Vec<SpanId> = root.map(|r| spans[r].span_id).into_iter().collect();
-        let root_name = DebugStr(&t.root);
         if let Some(max) = th.max_llm_calls_per_request
             && t.llm_calls > max
         {
@@ -606,8 +605,8 @@ impl InsightsBuilder {
                 trace_id: Some(trace_id),
                 spans: all.clone(),
                 message: format!(
-                    "request {root_name} made {} LLM calls (limit {max})",
-                    t.llm_calls
+                    "request {:?} made {} LLM calls (limit {max})",
+                    t.root, t.llm_calls
                 ),
                 usage: t.usage,
                 cost_usd: Some(t.cost_usd),
@@ -622,7 +621,8 @@ impl InsightsBuilder {
                 trace_id: Some(trace_id),
                 spans: all.clone(),
                 message: format!(
-                    "request {root_name} used {} tokens ({} input, {} output; limit {max})",
+                    "request {:?} used {} tokens ({} input, {} output; limit {max})",
+                    t.root,
                     t.usage.total(),
                     t.usage.input,
                     t.usage.output
@@ -645,8 +645,8 @@ impl InsightsBuilder {
                 trace_id: Some(trace_id),
                 spans: all,
                 message: format!(
-                    "request {root_name} cost{partial} ${:.6} (limit ${max})",
-                    t.cost_usd
+                    "request {:?} cost{partial} ${:.6} (limit ${max})",
+                    t.root, t.cost_usd
                 ),
                 usage: t.usage,
                 cost_usd: Some(t.cost_usd),
@@ -773,15 +773,6 @@ impl InsightsBuilder {
         }
         self.out.metric_checks = checks;
         self.out
-    }
-}
-
-/// Writes a string as `{:?}` does, when (and only if) the message using it is formatted.
-struct DebugStr<'a>(&'a str);
-
-impl std::fmt::Display for DebugStr<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?}", self.0)
     }
 }
 

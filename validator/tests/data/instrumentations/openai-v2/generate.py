@@ -225,16 +225,22 @@ def reply(handler, status, content_type, data):
         handler.wfile.write(data)
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1, no request log; `body()` reads the request's body."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def body(self):
+        return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+
+
 def make_openai_handler(fake):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
+    class Handler(QuietHandler):
         def do_POST(self):
-            n = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(n) or b"{}")
+            body = json.loads(self.body() or b"{}")
             if not self.path.endswith("/chat/completions"):
                 reply(self, 404, None, b"")
                 return
@@ -256,15 +262,9 @@ def make_openai_handler(fake):
 
 
 def make_otlp_handler(frames):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
+    class Handler(QuietHandler):
         def do_POST(self):
-            n = int(self.headers.get("Content-Length", "0"))
-            body = self.rfile.read(n)
+            body = self.body()
             signal = self.path.rstrip("/").rsplit("/", 1)[-1]  # traces|logs|metrics
             frames.setdefault(signal, []).append(
                 (self.headers.get("Content-Type"), self.headers.get("Content-Encoding"), body)
