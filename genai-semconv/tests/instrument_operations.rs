@@ -687,3 +687,43 @@ async fn async_panics_and_cancellations_record_their_metrics() {
         "{agent_points:?}"
     );
 }
+
+/// A generated setter called twice, and a key given through `attribute()` before its own
+/// setter, leave one attribute per key with the last value (setters add their key by slot
+/// without searching; `attribute()` makes the next setters search again).
+#[test]
+fn builder_keys_set_twice_or_through_attribute_keep_one_value() {
+    let _g = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let f = Fixture::new();
+    let t = Telemetry::builder().tracer_provider(&f.tp).build();
+    genai_semconv::builder::GenAiExecuteToolInternal::new("search")
+        .tool_call_id("call_1")
+        .tool_call_id("call_2")
+        .attribute(KeyValue::new("gen_ai.tool.type", "extension"), false)
+        .tool_type("datastore")
+        .attribute(KeyValue::new("gen_ai.tool.description", "first"), false)
+        .tool_description("Searches.")
+        .telemetry(&t)
+        .start()
+        .end();
+    let spans = f.spans();
+    assert_eq!(spans.len(), 1);
+    let mut keys: Vec<(String, String)> = spans[0]
+        .attributes
+        .iter()
+        .map(|kv| (kv.key.to_string(), kv.value.to_string()))
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            ("gen_ai.operation.name", "execute_tool"),
+            ("gen_ai.tool.call.id", "call_2"),
+            ("gen_ai.tool.description", "Searches."),
+            ("gen_ai.tool.name", "search"),
+            ("gen_ai.tool.type", "datastore"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+    );
+    assert_eq!(spans[0].name, "execute_tool search");
+}
