@@ -134,6 +134,8 @@ pub(crate) struct Args {
     pub call_id: Option<StrArg>,
     /// `true` for `kind = client`.
     pub client: bool,
+    /// Where `kind = client` was written (for the error when `provider` is missing).
+    pub client_span: Option<Span>,
     pub tool_type: Option<&'static str>,
     pub fields: Vec<Field>,
     /// `skip(a, b)`: tool arguments left out of the captured arguments.
@@ -227,7 +229,10 @@ fn parse_args(kind: Kind, input: ParseStream<'_>) -> syn::Result<Args> {
                     let v: Ident = input.call(Ident::parse_any)?;
                     args.client = match v.to_string().as_str() {
                         "internal" => false,
-                        "client" => true,
+                        "client" => {
+                            args.client_span = Some(v.span());
+                            true
+                        }
                         other => {
                             return Err(Error::new(
                                 v.span(),
@@ -289,6 +294,13 @@ fn parse_args(kind: Kind, input: ParseStream<'_>) -> syn::Result<Args> {
             break;
         }
         input.parse::<Token![,]>()?;
+    }
+    if let (Some(span), None) = (args.client_span, &args.provider) {
+        return Err(Error::new(
+            span,
+            "`kind = client` needs `provider = ..`: `gen_ai.provider.name` is required on \
+             `invoke_agent` CLIENT spans",
+        ));
     }
     Ok(args)
 }

@@ -27,7 +27,7 @@ pub(crate) fn expand(kind: Kind, args: Args, mut item: ItemFn) -> syn::Result<To
     let fn_name = item.sig.ident.to_string();
     let fn_name = fn_name.strip_prefix("r#").unwrap_or(&fn_name).to_string();
 
-    let start = start_code(kind, &args, &item, &fn_name, &rt);
+    let start = start_code(kind, &args, &item, &fn_name, &krate);
     let capture_result = kind == Kind::Tool;
     let block = &item.block;
 
@@ -237,14 +237,6 @@ fn first_doc_line(attrs: &[Attribute]) -> Option<String> {
     None
 }
 
-/// A string argument as `(Cow<'static, str> expression, is_static)`.
-fn cow(rt: &TokenStream, arg: &StrArg) -> TokenStream {
-    match arg {
-        StrArg::Lit(s) => quote!(#rt::Cow::Borrowed(#s)),
-        StrArg::Expr(e) => quote_spanned!(e.span()=> #rt::str_value(#e)),
-    }
-}
-
 /// The code that starts a span.
 pub(crate) struct Start {
     /// An expression of type `Active`.
@@ -255,99 +247,106 @@ pub(crate) struct Start {
 }
 
 /// Builds the code that starts the span.
-fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, rt: &TokenStream) -> Start {
+fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, krate: &TokenStream) -> Start {
+    let rt = &quote!(#krate::instrument::__private);
     let op = kind.operation();
-    let (name_key, name_arg) = match kind {
-        Kind::Agent => ("gen_ai.agent.name", &args.name),
-        Kind::Tool => ("gen_ai.tool.name", &args.name),
-        Kind::Workflow => ("gen_ai.workflow.name", &args.name),
-        Kind::Plan => ("gen_ai.agent.name", &args.name),
+    let name_arg = &args.name;
+    // The span is built by the generated builder of its definition (keys, types, sampling
+    // relevance, kind and name template all come from the registry): required attributes are
+    // constructor arguments, the others typed setters.
+    let b = quote!(#krate::builder);
+    // A string argument as a setter argument: a literal as `&'static str`, an expression
+    // converted to `Cow<'static, str>`.
+    let value = |a: &StrArg| match a {
+        StrArg::Lit(s) => quote!(#s),
+        StrArg::Expr(e) => quote_spanned!(e.span()=> #rt::str_value(#e)),
     };
-    // Name: literal (default: fn name) -> static span name; expression -> formatted at call time.
-    let (name_setup, span_name, name_value) = match name_arg {
+    // Name: a literal (default: the fn name) gives a span name known now; an expression is
+    // rendered by the name template at call time.
+    let (name_setup, known_name, name_value) = match name_arg {
         // A plan without `agent = ..`: named after the agent it runs in, at call time.
-        None if kind == Kind::Plan => (quote!(), quote!(#rt::Cow::Borrowed(#op)), quote!()),
+        None if kind == Kind::Plan => (quote!(), None, None),
         None | Some(StrArg::Lit(_)) => {
             let n = match name_arg {
                 Some(StrArg::Lit(s)) => s.value(),
                 _ => fn_name.to_string(),
             };
             let full = format!("{op} {n}");
-            (
-                quote!(),
-                quote!(#rt::Cow::Borrowed(#full)),
-                quote!(#rt::Cow::Borrowed(#n)),
-            )
+            (quote!(), Some(full), Some(quote!(#n)))
         }
         Some(StrArg::Expr(e)) => (
             quote_spanned!(e.span()=> let __genai_name: #rt::Cow<'static, str> = #rt::str_value(#e);),
-            quote!(#rt::span_name(#op, &__genai_name)),
-            quote!(::core::clone::Clone::clone(&__genai_name)),
+            None,
+            Some(quote!(__genai_name)),
         ),
-    };
-
-    let kv = |key: &str, value: TokenStream| quote!(#rt::KeyValue::new(#key, #value));
-    // Sampling-relevant attributes (per the registry's `sampling_relevant`) go into the builder,
-    // even when given as expressions.
-    let mut sampling: Vec<TokenStream> = vec![kv("gen_ai.operation.name", quote!(#op))];
-    // Other literal values: no formatting or allocation; pushed onto the concrete span (into
-    // the builder vector's spare capacity) only when it records.
-    let mut extra: Vec<TokenStream> = Vec::new();
-    // Other expression values: evaluated only when the span records.
-    let mut later: Vec<TokenStream> = Vec::new();
-    let mut opt = |key: &str, a: &Option<StrArg>| {
-        if let Some(a) = a {
-            let c = cow(rt, a);
-            let kv = quote!(#rt::KeyValue::new(#key, #c));
-            match a {
-                StrArg::Lit(_) => extra.push(kv),
-                StrArg::Expr(_) => later.push(kv),
-            }
-        }
     };
     let description = args.description.clone().or_else(|| {
         first_doc_line(&item.attrs).map(|d| StrArg::Lit(syn::LitStr::new(&d, Span::call_site())))
     });
-    match kind {
+    let provider = |a: &StrArg| {
+        let v = value(a);
+        quote!(#krate::ProviderName::from_value(::core::convert::AsRef::<str>::as_ref(&#v)))
+    };
+    // Setter calls: `(method, value)`.
+    let mut setters: Vec<TokenStream> = Vec::new();
+    let setter = |method: &str, v: Option<TokenStream>| {
+        v.map(|v| {
+            let m = syn::Ident::new(method, Span::call_site());
+            quote!(.#m(#v))
+        })
+    };
+    // An attribute the definition does not list (set through `attribute(..)`).
+    let other = |key: &str, v: TokenStream, sampling: bool| quote!(.attribute(#rt::KeyValue::new(#key, #v), #sampling));
+    let builder = match kind {
         Kind::Agent => {
-            sampling.extend(
-                args.provider
-                    .as_ref()
-                    .map(|a| kv("gen_ai.provider.name", cow(rt, a))),
-            );
-            sampling.push(kv(name_key, name_value));
-            sampling.extend(
-                args.model
-                    .as_ref()
-                    .map(|a| kv("gen_ai.request.model", cow(rt, a))),
-            );
-            opt("gen_ai.agent.description", &description);
-            opt("gen_ai.agent.version", &args.version);
-            opt("gen_ai.conversation.id", &args.conversation_id);
-            opt("gen_ai.data_source.id", &args.data_source_id);
+            setters.extend(setter("agent_name", name_value));
+            setters.extend(setter("request_model", args.model.as_ref().map(value)));
+            setters.extend(setter("agent_description", description.as_ref().map(value)));
+            setters.extend(setter(
+                "conversation_id",
+                args.conversation_id.as_ref().map(value),
+            ));
+            setters.extend(setter(
+                "data_source_id",
+                args.data_source_id.as_ref().map(value),
+            ));
+            if args.client {
+                setters.extend(setter("agent_version", args.version.as_ref().map(value)));
+                setters.extend(setter("agent_id", args.id.as_ref().map(value)));
+                // `provider` is present: `Args::parse` refuses a client agent without one.
+                let p = args.provider.as_ref().map(provider);
+                quote!(#b::GenAiInvokeAgentClient::new(#p))
+            } else {
+                // The in-process agent's definition does not list these.
+                if let Some(p) = &args.provider {
+                    setters.push(other("gen_ai.provider.name", provider(p), true));
+                }
+                if let Some(v) = &args.version {
+                    setters.push(other("gen_ai.agent.version", value(v), false));
+                }
+                if let Some(v) = &args.id {
+                    setters.push(other("gen_ai.agent.id", value(v), false));
+                }
+                quote!(#b::GenAiInvokeAgentInternal::new())
+            }
         }
         Kind::Tool => {
-            sampling.push(kv(name_key, name_value));
-            if let Some(t) = args.tool_type {
-                sampling.push(kv("gen_ai.tool.type", quote!(#t)));
-            }
-            opt("gen_ai.tool.description", &description);
-            opt("gen_ai.tool.call.id", &args.call_id);
+            setters.extend(setter("tool_type", args.tool_type.map(|t| quote!(#t))));
+            setters.extend(setter("tool_description", description.as_ref().map(value)));
+            setters.extend(setter("tool_call_id", args.call_id.as_ref().map(value)));
+            let n = name_value.unwrap_or_else(|| quote!(#fn_name));
+            quote!(#b::GenAiExecuteToolInternal::new(#n))
         }
         Kind::Workflow => {
-            sampling.push(kv(name_key, name_value));
+            setters.extend(setter("workflow_name", name_value));
+            quote!(#b::GenAiInvokeWorkflowInternal::new())
         }
         Kind::Plan => {
-            if name_arg.is_some() {
-                sampling.push(kv(name_key, name_value));
-            }
+            setters.extend(setter("agent_name", name_value));
+            quote!(#b::GenAiPlanInternal::new())
         }
-    }
-    let span_kind = if args.client {
-        quote!(#rt::SpanKind::Client)
-    } else {
-        quote!(#rt::SpanKind::Internal)
     };
+    let name_known = known_name.map(|n| quote!(#rt::SpanStart::name_known(&mut __genai_span, #n);));
 
     let fields: Vec<TokenStream> = args
         .fields
@@ -438,53 +437,33 @@ fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, rt: &TokenS
         Kind::Workflow => quote!(#rt::Op::Workflow),
         Kind::Plan => quote!(#rt::Op::Plan),
     };
-    let agent_id = match (&args.id, kind) {
-        (Some(a), Kind::Agent) => {
-            let c = cow(rt, a);
-            quote!(::core::option::Option::Some(#c))
-        }
-        _ => quote!(::core::option::Option::None),
-    };
-    // Room for every attribute the macro may add up front, so that the recording span's
-    // attribute vector (the builder's, kept by the SDK) does not grow.
-    // (+2: the enclosing agent's name and id on tool and plan spans.)
-    let capacity = sampling.len() + extra.len() + later.len() + fields.len() + 2;
-    let extra_fn = if extra.is_empty() {
-        quote!(|_| {})
-    } else {
-        quote!(|__genai_s| { #( #rt::Span::set_attribute(__genai_s, #extra); )* })
-    };
     let start = quote! {{
         #name_setup
         let __genai_parent: ::core::option::Option<&#rt::Context> = #parent;
         let __genai_telemetry: #rt::Telemetry = #telemetry;
         #[allow(unused_mut)]
+        let mut __genai_span: #rt::SpanStart = #builder #( #setters )* .into_span_start();
+        #name_known
+        #[allow(unused_mut)]
         let __genai_tracer_ref = #tracer;
         #[allow(unused_imports)]
         use #rt::AsTracer as _;
-        let mut __genai_attrs = ::std::vec::Vec::with_capacity(#capacity);
-        #( __genai_attrs.push(#sampling); )*
         #rt::start(
             __genai_tracer_ref.__genai_tracer(),
-            #span_name,
-            #span_kind,
-            __genai_attrs,
-            #extra_fn,
+            __genai_span,
             #rt::StartArgs {
                 op: #op_variant,
                 telemetry: ::core::clone::Clone::clone(&__genai_telemetry),
                 parent: __genai_parent,
                 links: #links,
-                agent_id: #agent_id,
             },
         )
     }};
-    let record = if later.is_empty() && fields.is_empty() && capture_args.is_empty() {
+    let record = if fields.is_empty() && capture_args.is_empty() {
         quote!()
     } else {
         quote! {
             let __genai_span = #rt::TraceContextExt::span(__genai_cx);
-            #( #rt::SpanRef::set_attribute(&__genai_span, #later); )*
             #( #fields )*
             #capture_args
         }

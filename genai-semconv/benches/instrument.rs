@@ -341,8 +341,9 @@ fn interleaved() {
     }
 }
 
-/// `GENAI_BENCH_COST=hand|builder|none` (and `GENAI_BENCH_COST_ITERS=N`, default 20,000): case
-/// (e)'s one side only, N times, for counting instructions with
+/// `GENAI_BENCH_COST=hand|builder|tool_hand|tool_macro|agent_hand|agent_macro|none` (and
+/// `GENAI_BENCH_COST_ITERS=N`, default 20,000): one side of case (e) (`hand`, `builder`), (a)
+/// (`tool_*`) or (f) (`agent_*`), N times, for counting instructions with
 /// `valgrind --tool=callgrind` (repeatable where timings on a shared machine are not); `none`
 /// is the set-up alone, to subtract.
 fn cost(what: &str) {
@@ -351,12 +352,18 @@ fn cost(what: &str) {
         .and_then(|n| n.parse().ok())
         .unwrap_or(20_000);
     let sdk = provider(Sampler::AlwaysOn);
+    let tracer = sdk.tracer("bench");
     let t = Telemetry::builder().tracer_provider(&sdk).build();
     let boxed = BoxedTracer::new(Box::new(sdk.tracer("bench")));
+    let (ta, hand_agent, _mp) = agent_setup(&sdk);
     for i in 0..iters {
         match what {
             "hand" => drop(black_box(hand(&boxed, i))),
             "builder" => drop(black_box(builder_span(&t, i))),
+            "tool_hand" => drop(black_box(hand(&tracer, i))),
+            "tool_macro" => drop(black_box(tool_macro(&tracer, i))),
+            "agent_hand" => drop(black_box(agent_hand(&hand_agent, i))),
+            "agent_macro" => drop(black_box(agent_macro(&ta, i))),
             _ => {}
         }
     }

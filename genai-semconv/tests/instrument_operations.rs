@@ -727,3 +727,163 @@ fn builder_keys_set_twice_or_through_attribute_keep_one_value() {
     );
     assert_eq!(spans[0].name, "execute_tool search");
 }
+
+/// Looks twice.
+#[instrument_tool(telemetry = t, tool_type = function, call_id = call_id, skip(t))]
+fn twin_tool(t: &Telemetry, call_id: &str) -> usize {
+    call_id.len()
+}
+
+/// Compares.
+#[instrument_agent(telemetry = t, name = "twin", id = "twin_1", provider = "openai",
+                   conversation_id = conv)]
+fn twin_agent(t: &Telemetry, conv: &str) -> usize {
+    let n = twin_tool(t, "c1");
+    genai_semconv::builder::GenAiExecuteToolInternal::new("twin_tool")
+        .tool_type("function")
+        .tool_description("Looks twice.")
+        .tool_call_id("c1")
+        .telemetry(t)
+        .start()
+        .end();
+    n
+}
+
+fn sorted_attributes(span: &SpanData) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = span
+        .attributes
+        .iter()
+        .map(|kv| (kv.key.to_string(), kv.value.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The macros start their spans through the generated builders: a tool span of
+/// `#[instrument_tool]` and the same tool started with `builder::GenAiExecuteToolInternal`
+/// inside the same agent have the same name, kind and attributes (the agent's name and id
+/// included) and count for the agent alike, and the agent span is the builder's `invoke_agent`
+/// span.
+#[test]
+fn macro_spans_are_the_generated_builders_spans() {
+    let _g = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let f = Fixture::new();
+    let t = f.telemetry(CaptureMode::NoContent, false);
+    assert_eq!(twin_agent(&t, "conv_9"), 2);
+    genai_semconv::builder::GenAiInvokeAgentInternal::new()
+        .agent_name("twin")
+        .agent_description("Compares.")
+        .conversation_id("conv_9")
+        .attribute(KeyValue::new("gen_ai.provider.name", "openai"), true)
+        .attribute(KeyValue::new("gen_ai.agent.id", "twin_1"), false)
+        .telemetry(&t)
+        .start()
+        .end();
+    let spans = f.spans();
+    let named = |n: &str| -> Vec<&SpanData> { spans.iter().filter(|s| s.name == n).collect() };
+    let tools = named("execute_tool twin_tool");
+    assert_eq!(tools.len(), 2);
+    assert_eq!(tools[0].span_kind, tools[1].span_kind);
+    assert_eq!(sorted_attributes(tools[0]), sorted_attributes(tools[1]));
+    assert_eq!(
+        sorted_attributes(tools[0]),
+        [
+            ("gen_ai.agent.id", "twin_1"),
+            ("gen_ai.agent.name", "twin"),
+            ("gen_ai.operation.name", "execute_tool"),
+            ("gen_ai.tool.call.id", "c1"),
+            ("gen_ai.tool.description", "Looks twice."),
+            ("gen_ai.tool.name", "twin_tool"),
+            ("gen_ai.tool.type", "function"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+    );
+    let agents = named("invoke_agent twin");
+    assert_eq!(agents.len(), 2);
+    assert_eq!(agents[0].span_kind, SpanKind::Internal);
+    assert_eq!(agents[0].span_kind, agents[1].span_kind);
+    assert_eq!(sorted_attributes(agents[0]), sorted_attributes(agents[1]));
+    // Both tool calls count for the agent, the builder's as the macro's.
+    let tool_calls: Vec<_> = f
+        .points()
+        .into_iter()
+        .filter(|p| p.0 == "gen_ai.invoke_agent.tool_calls")
+        .collect();
+    assert_eq!(tool_calls.len(), 1, "{tool_calls:?}");
+    assert_eq!(tool_calls[0].3, 2.0);
+}
+
+/// `InferenceSpan` and `EmbeddingsSpan` are started from the generated builders of their
+/// definitions: the same request through `builder::GenAiInferenceClient` (or
+/// `GenAiEmbeddingsClient`) gives the same name, kind and attributes. Inside an agent both take
+/// the agent's name; only the chat call counts as an inference call.
+#[test]
+fn inference_spans_are_the_generated_builders_spans() {
+    use genai_semconv::builder::{GenAiEmbeddingsClient, GenAiInferenceClient};
+    use genai_semconv::instrument::inference::EmbeddingsSpan;
+    use genai_semconv::{OperationName, ProviderName};
+    let _g = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let f = Fixture::new();
+    let t = f.telemetry(CaptureMode::NoContent, false);
+    #[instrument_agent(telemetry = t, name = "caller")]
+    fn caller(t: &Telemetry) {
+        drop(
+            InferenceSpan::chat("openai", "gpt-4o")
+                .temperature(0.5)
+                .max_tokens(200)
+                .server("api.openai.com", Some(443))
+                .telemetry(t)
+                .start(),
+        );
+        GenAiInferenceClient::new(OperationName::Chat, ProviderName::Openai)
+            .request_model("gpt-4o")
+            .request_temperature(0.5)
+            .request_max_tokens(200)
+            .server_address("api.openai.com")
+            .server_port(443)
+            .telemetry(t)
+            .start()
+            .end();
+        drop(
+            EmbeddingsSpan::new("openai", "text-embedding-3-small")
+                .telemetry(t)
+                .start(),
+        );
+        GenAiEmbeddingsClient::new(ProviderName::Openai)
+            .request_model("text-embedding-3-small")
+            .telemetry(t)
+            .start()
+            .end();
+    }
+    caller(&t);
+    let spans = f.spans();
+    for name in ["chat gpt-4o", "embeddings text-embedding-3-small"] {
+        let same: Vec<&SpanData> = spans.iter().filter(|s| s.name == name).collect();
+        assert_eq!(same.len(), 2, "{name}");
+        assert_eq!(same[0].span_kind, SpanKind::Client);
+        assert_eq!(same[1].span_kind, SpanKind::Client);
+        assert_eq!(
+            sorted_attributes(same[0]),
+            sorted_attributes(same[1]),
+            "{name}"
+        );
+        assert_eq!(
+            attr(same[0], "gen_ai.agent.name"),
+            Some(&s("caller")),
+            "{name}"
+        );
+    }
+    let chat = spans.iter().find(|s| s.name == "chat gpt-4o").unwrap();
+    assert_eq!(
+        attr(chat, "gen_ai.request.max_tokens"),
+        Some(&Value::I64(200))
+    );
+    assert_eq!(attr(chat, "server.port"), Some(&Value::I64(443)));
+    let calls: Vec<_> = f
+        .points()
+        .into_iter()
+        .filter(|p| p.0 == "gen_ai.invoke_agent.inference_calls")
+        .collect();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0].3, 2.0, "the two chat calls, not the embeddings");
+}

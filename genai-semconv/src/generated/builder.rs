@@ -510,6 +510,12 @@ impl AnthropicInferenceClient {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `aws.bedrock.inference.client` span: Inference client span for Amazon Bedrock: the generic GenAI inference span with Bedrock-specific additions and overrides.
 ///
@@ -1036,6 +1042,12 @@ impl AwsBedrockInferenceClient {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `azure.ai.inference.client` span: Inference client span for Azure AI Inference: the generic GenAI inference span with Azure-specific additions and overrides.
 ///
@@ -1555,6 +1567,12 @@ impl AzureAiInferenceClient {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `openai.fetch_response.client` span: Fetch-response client span for OpenAI's "get a model response" operation: the generic span with OpenAI-specific additions.
 ///
@@ -1782,6 +1800,12 @@ impl OpenaiFetchResponseClient {
     /// Starts the span.
     pub fn start(self) -> SpanGuard {
         self.0.start()
+    }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
     }
 }
 /// Builder of a `openai.inference.client` span: Inference client span for OpenAI: the generic GenAI inference span with OpenAI-specific additions and overrides.
@@ -2344,6 +2368,12 @@ impl OpenaiInferenceClient {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `span.gen_ai.create_agent.client` span: Creation of a GenAI agent, typically on a remote agent service.
 ///
@@ -2512,6 +2542,12 @@ impl GenAiCreateAgentClient {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `span.gen_ai.embeddings.client` span: A request to a GenAI model or service that turns the input into embeddings.
 ///
@@ -2668,6 +2704,12 @@ impl GenAiEmbeddingsClient {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `span.gen_ai.execute_tool.internal` span: Execution of a tool.
 ///
@@ -2814,6 +2856,12 @@ impl GenAiExecuteToolInternal {
     /// Starts the span.
     pub fn start(self) -> SpanGuard {
         self.0.start()
+    }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
     }
 }
 /// Builder of a `span.gen_ai.fetch_response.client` span: A request that retrieves an already generated model response from a GenAI provider by the response's identifier.
@@ -3012,6 +3060,12 @@ impl GenAiFetchResponseClient {
     /// Starts the span.
     pub fn start(self) -> SpanGuard {
         self.0.start()
+    }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
     }
 }
 /// Builder of a `span.gen_ai.inference.client` span: A client call asking a GenAI model or service to produce a response, or a tool call request, from the given input.
@@ -3517,6 +3571,12 @@ impl GenAiInferenceClient {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `span.gen_ai.invoke_agent.client` span: Invocation of a GenAI agent hosted by a remote service.
 ///
@@ -3943,6 +4003,12 @@ impl GenAiInvokeAgentClient {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `span.gen_ai.invoke_agent.internal` span: Invocation of a GenAI agent that runs in the caller's own process.
 ///
@@ -4301,6 +4367,12 @@ impl GenAiInvokeAgentInternal {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `span.gen_ai.invoke_workflow.internal` span: Execution of a coordinated process made of several agents or other GenAI operations.
 ///
@@ -4404,6 +4476,12 @@ impl GenAiInvokeWorkflowInternal {
     /// Starts the span.
     pub fn start(self) -> SpanGuard {
         self.0.start()
+    }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
     }
 }
 /// Builder of a `span.gen_ai.memory.client` span: An operation on GenAI memory: managing a memory store or reading and writing the records in it.
@@ -4568,6 +4646,12 @@ impl GenAiMemoryClient {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `span.gen_ai.plan.internal` span: An agent working out a plan or splitting a task into steps.
 ///
@@ -4635,6 +4719,12 @@ impl GenAiPlanInternal {
     /// Starts the span.
     pub fn start(self) -> SpanGuard {
         self.0.start()
+    }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
     }
 }
 /// Builder of a `span.gen_ai.retrieval.client` span: A request to a GenAI service or framework that looks up relevant context in a vector database or search system.
@@ -4799,6 +4889,12 @@ impl GenAiRetrievalClient {
     /// Starts the span.
     pub fn start(self) -> SpanGuard {
         self.0.start()
+    }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
     }
 }
 /// Builder of a `span.mcp.client` span: An MCP request or notification as seen by the side that sends it.
@@ -5082,6 +5178,12 @@ impl McpClient {
     pub fn start(self) -> SpanGuard {
         self.0.start()
     }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
+    }
 }
 /// Builder of a `span.mcp.server` span: Handling of an MCP request or notification that the peer sent.
 ///
@@ -5363,6 +5465,12 @@ impl McpServer {
     /// Starts the span.
     pub fn start(self) -> SpanGuard {
         self.0.start()
+    }
+    /// The span as built so far (the instrumentation macros start it themselves).
+    #[doc(hidden)]
+    #[inline]
+    pub fn into_span_start(self) -> SpanStart {
+        self.0
     }
 }
 /// The `metric.gen_ai.client.operation.duration` instrument: Duration of a GenAI client operation.

@@ -19,6 +19,7 @@ pub use opentelemetry::trace::{
 pub use opentelemetry::{Context, KeyValue, Value};
 pub use std::borrow::Cow;
 
+pub use super::signal::SpanStart;
 pub use super::telemetry::{Telemetry, TracerRef};
 
 use super::ErrorType;
@@ -75,15 +76,6 @@ impl AsTracer for TracerRef<'_> {
         self.get()
     }
 }
-/// `op name` for a dynamic name.
-pub fn span_name(op: &'static str, name: &str) -> Cow<'static, str> {
-    let mut s = String::with_capacity(op.len() + 1 + name.len());
-    s.push_str(op);
-    s.push(' ');
-    s.push_str(name);
-    Cow::Owned(s)
-}
-
 /// Which operation a macro instruments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -119,7 +111,7 @@ pub struct Active {
     telemetry: Telemetry,
     /// Attributes of the duration metric (those of the span's that the metric defines).
     metric_attrs: Vec<KeyValue>,
-    /// Agents: their own scope; tools: the scope of the agent they run in.
+    /// Agents: their own scope.
     scope: Option<Arc<AgentScope>>,
     /// Whether the metrics are recorded (by a finish, or on drop).
     recorded: bool,
@@ -251,7 +243,7 @@ impl Active {
     }
 }
 
-/// The arguments of [`start`] that are not span-builder parts.
+/// The arguments of [`start`] that are not parts of the span.
 pub struct StartArgs<'a> {
     /// The operation.
     pub op: Op,
@@ -261,111 +253,74 @@ pub struct StartArgs<'a> {
     pub parent: Option<&'a Context>,
     /// Links.
     pub links: Option<Vec<Link>>,
-    /// `gen_ai.agent.id` (agents).
-    pub agent_id: Option<Cow<'static, str>>,
 }
 
-/// Starts a span and puts it into a context, reading the current context once.
+/// Starts the span a generated builder (`genai_semconv::builder`) holds, reading the current
+/// context once, and puts it into a context.
 ///
-/// `attributes` are the sampling-relevant attributes (given to the sampler in the builder; the
-/// vector should have room for the `extra` ones too). `extra` adds the attributes the macro knows
-/// at compile time but the sampler does not need; it runs only when the span records, on the
-/// concrete span before it is boxed into the context.
+/// Every attribute of the builder is given to the sampler, the sampling-relevant ones first.
+/// A span run inside an agent invocation joins it ([`SpanStart`]'s agent rules: tools are
+/// counted, tool and plan spans take the agent's name and id); an agent starts its own scope.
 ///
 /// A span that does not record is dropped at once and only its span context is kept
 /// ([`TraceContextExt::with_remote_span_context`] keeps the `is_remote` flag of the context given
 /// to it, which is `false` here): no boxing, no end timestamp, no error recording. Metrics are
 /// recorded whether the span records or not.
 #[inline]
-pub fn start<T, F>(
-    tracer: &T,
-    name: Cow<'static, str>,
-    kind: SpanKind,
-    attributes: Vec<KeyValue>,
-    extra: F,
-    args: StartArgs<'_>,
-) -> Active
+pub fn start<T>(tracer: &T, span: SpanStart, args: StartArgs<'_>) -> Active
 where
     T: Tracer,
     T::Span: Send + Sync + 'static,
-    F: FnOnce(&mut T::Span),
 {
     match args.parent {
-        Some(p) => start_in(tracer, name, kind, attributes, extra, args, p),
-        None => Context::map_current(move |cx| {
-            start_in(tracer, name, kind, attributes, extra, args, cx)
-        }),
+        Some(p) => start_in(tracer, span, args, p),
+        None => Context::map_current(move |cx| start_in(tracer, span, args, cx)),
     }
 }
 
 #[inline(always)]
-fn start_in<T, F>(
-    tracer: &T,
-    mut name: Cow<'static, str>,
-    kind: SpanKind,
-    mut attributes: Vec<KeyValue>,
-    extra: F,
-    args: StartArgs<'_>,
-    cx: &Context,
-) -> Active
+fn start_in<T>(tracer: &T, mut span: SpanStart, args: StartArgs<'_>, cx: &Context) -> Active
 where
     T: Tracer,
     T::Span: Send + Sync + 'static,
-    F: FnOnce(&mut T::Span),
 {
     let started = Instant::now();
     let op = args.op;
     let enclosing = AgentScope::of(cx);
-    let metric = op.duration_metric();
     let scope = match op {
         Op::Agent => {
-            let name = attributes
-                .iter()
-                .find(|kv| kv.key.as_str() == a::GEN_AI_AGENT_NAME.key())
-                .map(|kv| Cow::Owned(kv.value.as_str().into_owned()));
-            Some(AgentScope::new(name, args.agent_id.clone()))
+            let text = |key: &str| {
+                span.value_of(key)
+                    .map(|v| Cow::Owned(v.as_str().into_owned()))
+            };
+            Some(AgentScope::new(
+                text(a::GEN_AI_AGENT_NAME.key()),
+                text(a::GEN_AI_AGENT_ID.key()),
+            ))
         }
-        Op::Tool => {
+        _ => {
             if let Some(s) = &enclosing {
-                s.count_tool();
-                attributes.extend(s.attributes());
-            }
-            enclosing
-        }
-        Op::Plan => {
-            let named = attributes
-                .iter()
-                .any(|kv| kv.key.as_str() == a::GEN_AI_AGENT_NAME.key());
-            if let (false, Some(s)) = (named, &enclosing) {
-                if let Some(n) = s.name() {
-                    name = span_name("plan", n);
-                }
-                attributes.extend(s.attributes());
+                span.join(s);
             }
             None
         }
-        Op::Workflow => None,
     };
-    let metric_attrs: Vec<KeyValue> = match metric {
-        Some(metric) => attributes
+    let metric_attrs: Vec<KeyValue> = match op.duration_metric() {
+        Some(metric) => span
+            .attributes()
             .iter()
             .filter(|kv| metric.attributes.iter().any(|r| r.key == kv.key.as_str()))
             .cloned()
             .collect(),
         None => Vec::new(),
     };
-    // Built in place (the `with_*` chain moves the builder at every step).
-    let mut builder = SpanBuilder::from_name(name);
-    builder.span_kind = Some(kind);
-    builder.attributes = Some(attributes);
-    builder.links = args.links;
-    let mut span = tracer.build_with_context(builder, cx);
+    let mut builder = span.into_builder();
+    if let Some(links) = args.links {
+        builder.links.get_or_insert_with(Vec::new).extend(links);
+    }
+    let span = tracer.build_with_context(builder, cx);
     let recording = span.is_recording();
     let base = if recording {
-        extra(&mut span);
-        if let Some(id) = args.agent_id {
-            span.set_attribute(KeyValue::new(a::GEN_AI_AGENT_ID.key(), id));
-        }
         Some(cx.with_span(span))
     } else if span.span_context().is_valid() {
         Some(cx.with_remote_span_context(span.span_context().clone()))

@@ -63,7 +63,7 @@ use std::time::{Duration, Instant};
 use opentelemetry::global::BoxedTracer;
 use opentelemetry::logs::Severity;
 use opentelemetry::metrics::{Meter, MeterProvider};
-use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt, Tracer};
+use opentelemetry::trace::{Span as _, TraceContextExt, Tracer};
 use opentelemetry::{Context, KeyValue, Value};
 use serde::Serialize;
 
@@ -71,10 +71,11 @@ use super::agent::AgentScope;
 use super::capture::CaptureMode;
 use super::events;
 use super::metrics::Instruments;
+use super::signal::SpanStart;
 use super::telemetry::Telemetry;
 use crate::attribute as a;
 use crate::descriptor::MetricDescriptor;
-use crate::{event, metric};
+use crate::{builder, event, metric};
 
 pub use crate::content::{ChatMessage as Message, InstructionPart, OutputMessage, Part};
 
@@ -177,11 +178,9 @@ type Content<T> = Box<dyn FnOnce() -> T + Send>;
 /// Builder of a model-call span; [`InferenceSpan::start`] starts it.
 #[must_use = "call .start() to start the span"]
 pub struct InferenceSpan {
-    operation: Cow<'static, str>,
-    provider: Cow<'static, str>,
-    model: Option<Cow<'static, str>>,
-    server: Option<(Cow<'static, str>, Option<u16>)>,
-    request: Vec<KeyValue>,
+    /// The span as the generated builder of its definition holds it
+    /// ([`builder::GenAiInferenceClient`] or [`builder::GenAiEmbeddingsClient`]).
+    span: SpanStart,
     input: Option<Content<Vec<Message>>>,
     system: Option<Content<Vec<InstructionPart>>>,
     parent: Option<Context>,
@@ -199,19 +198,24 @@ impl InferenceSpan {
         provider: impl Into<Cow<'static, str>>,
         model: impl Into<Cow<'static, str>>,
     ) -> InferenceSpan {
+        let operation = crate::OperationName::from_value(&operation.into());
+        let provider = crate::ProviderName::from_value(&provider.into());
+        let span = builder::GenAiInferenceClient::new(operation, provider)
+            .request_model(model.into())
+            .into_span_start();
+        InferenceSpan::of(span, false)
+    }
+
+    fn of(span: SpanStart, embeddings: bool) -> InferenceSpan {
         InferenceSpan {
-            operation: operation.into(),
-            provider: provider.into(),
-            model: Some(model.into()),
-            server: None,
-            request: Vec::new(),
+            span,
             input: None,
             system: None,
             parent: None,
             telemetry: None,
             tracer: None,
             metrics: None,
-            embeddings: false,
+            embeddings,
         }
     }
 
@@ -224,14 +228,17 @@ impl InferenceSpan {
     }
 
     fn param(mut self, key: &'static str, value: impl Into<Value>) -> Self {
-        self.request.push(KeyValue::new(key, value));
+        self.span.set_listed(KeyValue::new(key, value));
         self
     }
 
     /// `server.address` and `server.port`.
-    pub fn server(mut self, address: impl Into<Cow<'static, str>>, port: Option<u16>) -> Self {
-        self.server = Some((address.into(), port));
-        self
+    pub fn server(self, address: impl Into<Cow<'static, str>>, port: Option<u16>) -> Self {
+        let s = self.param(a::SERVER_ADDRESS.key(), address.into());
+        match port {
+            Some(p) => s.param(a::SERVER_PORT.key(), i64::from(p)),
+            None => s,
+        }
     }
     /// `gen_ai.request.temperature`.
     pub fn temperature(self, v: f64) -> Self {
@@ -287,7 +294,7 @@ impl InferenceSpan {
     }
     /// Any other request attribute.
     pub fn attribute(mut self, kv: KeyValue) -> Self {
-        self.request.push(kv);
+        self.span.set_listed(kv);
         self
     }
     /// `gen_ai.input.messages`, built only when captured.
@@ -325,81 +332,61 @@ impl InferenceSpan {
     }
 
     /// Starts the span (CLIENT, `{operation} {model}`).
-    pub fn start(self) -> ActiveInference {
+    pub fn start(mut self) -> ActiveInference {
         let started = Instant::now();
-        let stream_declared = self
-            .request
-            .iter()
-            .any(|kv| kv.key.as_str() == a::GEN_AI_REQUEST_STREAM.key());
+        let stream_declared = self.span.value_of(a::GEN_AI_REQUEST_STREAM.key()).is_some();
         let telemetry = self.telemetry.clone().unwrap_or_else(Telemetry::current);
-        let name: Cow<'static, str> = match &self.model {
-            Some(m) => Cow::Owned(format!("{} {}", self.operation, m)),
-            None => self.operation.clone(),
-        };
-        let mut common = vec![
-            KeyValue::new(a::GEN_AI_OPERATION_NAME.key(), self.operation.clone()),
-            KeyValue::new(a::GEN_AI_PROVIDER_NAME.key(), self.provider.clone()),
-        ];
-        if let Some(m) = &self.model {
-            common.push(KeyValue::new(a::GEN_AI_REQUEST_MODEL.key(), m.clone()));
-        }
-        if let Some((addr, port)) = &self.server {
-            common.push(KeyValue::new(a::SERVER_ADDRESS.key(), addr.clone()));
-            if let Some(p) = port {
-                common.push(KeyValue::new(a::SERVER_PORT.key(), i64::from(*p)));
-            }
-        }
-        let parent = self.parent.unwrap_or_else(Context::current);
+        let parent = self.parent.take().unwrap_or_else(Context::current);
+        let mode = telemetry.capture_mode();
+        // The `gen_ai.client.inference.operation.details` event: the request now, the response
+        // and the output at finish.
+        let mut event = (mode.on_event() && !self.embeddings).then(|| {
+            let mut e = Vec::with_capacity(8 + self.span.attributes().len());
+            e.extend(self.span.attributes().iter().cloned());
+            e
+        });
+        let duration = &metric::GEN_AI_CLIENT_OPERATION_DURATION;
+        let metric_attrs: Vec<KeyValue> = self
+            .span
+            .attributes()
+            .iter()
+            .filter(|kv| duration.attributes.iter().any(|r| r.key == kv.key.as_str()))
+            .cloned()
+            .collect();
         let agent = AgentScope::of(&parent);
         if let Some(s) = &agent {
-            s.count_inference();
+            self.span.join(s);
         }
-        let builder = |t: &BoxedTracer| {
-            t.span_builder(name.clone())
-                .with_kind(SpanKind::Client)
-                .with_attributes(common.clone())
-                .start_with_context(t, &parent)
-        };
+        let builder = self.span.into_builder();
         let mut span = match &self.tracer {
-            Some(t) => builder(t),
-            None => builder(telemetry.tracer().get()),
+            Some(t) => t.build_with_context(builder, &parent),
+            None => telemetry
+                .tracer()
+                .get()
+                .build_with_context(builder, &parent),
         };
         let recording = span.is_recording();
-        let mode = telemetry.capture_mode();
-        let mut event: Option<Vec<KeyValue>> = None;
-        if recording {
-            if let Some(s) = &agent {
-                span.set_attributes(s.attributes());
-            }
-            if mode.on_event() && !self.embeddings {
-                // The `gen_ai.client.inference.operation.details` event: the request now, the
-                // response and the output at finish.
-                let mut e = Vec::with_capacity(8 + self.request.len());
-                e.extend(common.iter().cloned());
-                e.extend(self.request.iter().cloned());
-                event = Some(e);
-            }
-            span.set_attributes(self.request);
-            if mode.on_span() || mode.on_event() {
-                // Built and serialised once, recorded where the mode says.
-                let content = [
-                    (
-                        a::GEN_AI_SYSTEM_INSTRUCTIONS.key(),
-                        self.system.and_then(|f| json_text(&f())),
-                    ),
-                    (
-                        a::GEN_AI_INPUT_MESSAGES.key(),
-                        self.input.and_then(|f| json_text(&f())),
-                    ),
-                ];
-                for (key, text) in content {
-                    if let Some(text) = text {
-                        record_content(&telemetry, &mut span, event.as_mut(), mode, key, text);
-                    }
+        if !recording {
+            event = None;
+        }
+        if recording && (mode.on_span() || mode.on_event()) {
+            // Built and serialised once, recorded where the mode says.
+            let content = [
+                (
+                    a::GEN_AI_SYSTEM_INSTRUCTIONS.key(),
+                    self.system.and_then(|f| json_text(&f())),
+                ),
+                (
+                    a::GEN_AI_INPUT_MESSAGES.key(),
+                    self.input.and_then(|f| json_text(&f())),
+                ),
+            ];
+            for (key, text) in content {
+                if let Some(text) = text {
+                    record_content(&telemetry, &mut span, event.as_mut(), mode, key, text);
                 }
             }
         }
-        let metric_attrs = common;
         let metrics = match self.metrics {
             Some(m) => m.0,
             None => telemetry.instruments(),
@@ -460,9 +447,11 @@ impl EmbeddingsSpan {
         provider: impl Into<Cow<'static, str>>,
         model: impl Into<Cow<'static, str>>,
     ) -> EmbeddingsSpan {
-        let mut s = InferenceSpan::new("embeddings", provider, model);
-        s.embeddings = true;
-        EmbeddingsSpan(s)
+        let provider = crate::ProviderName::from_value(&provider.into());
+        let span = builder::GenAiEmbeddingsClient::new(provider)
+            .request_model(model.into())
+            .into_span_start();
+        EmbeddingsSpan(InferenceSpan::of(span, true))
     }
     /// `gen_ai.request.encoding_formats`.
     pub fn encoding_formats<I: IntoIterator<Item = S>, S: Into<String>>(self, v: I) -> Self {

@@ -42,10 +42,14 @@
 //! | `crate = path` | all | path to `genai_semconv` when re-exported |
 //!
 //! String arguments take a literal or an expression over the function's arguments (anything
-//! that is `&str`, `String` or `Cow<'static, str>`). Sampling-relevant attributes
-//! (`gen_ai.operation.name`, `gen_ai.provider.name`, agent/tool name, `gen_ai.request.model`,
-//! `gen_ai.tool.type`) are given to the sampler in the span builder; everything else is built
-//! only when the span records.
+//! that is `&str`, `String` or `Cow<'static, str>`). The span is built with the generated
+//! builder of its definition ([`crate::builder`]: `GenAiInvokeAgentInternal` or, with
+//! `kind = client`, `GenAiInvokeAgentClient`, which requires `provider`; `GenAiExecuteToolInternal`;
+//! `GenAiInvokeWorkflowInternal`; `GenAiPlanInternal`), so its keys, types, kind and name come
+//! from the registry. The attributes given as arguments are set before the span starts and
+//! given to the sampler, the sampling-relevant ones (`gen_ai.operation.name`,
+//! `gen_ai.provider.name`, agent/tool name, `gen_ai.request.model`, `gen_ai.tool.type`)
+//! first; `fields(..)` and captured content are built only when the span records.
 //!
 //! **Errors**: a function returning `Result<_, E>` that returns `Err` sets the span status to
 //! Error with the error's message, sets `error.type` (the type name of `E`, or the value of

@@ -5,8 +5,9 @@
 //! A generated span builder collects attributes (sampling-relevant ones go to the sampler in the
 //! span builder) and starts a [`SpanGuard`]; its name is built from the definition's name
 //! template (placeholders without a value are left out). Inside an agent invocation
-//! ([`super::agent`]) a span whose definition lists `gen_ai.agent.name` gets the agent's name
-//! (and id, when listed) unless set explicitly.
+//! ([`super::agent`]) a tool or model call counts for the agent, and a span whose definition
+//! lists `gen_ai.agent.name` gets the agent's name and id unless set explicitly. The
+//! instrumentation macros build their spans with these builders too.
 
 use std::borrow::Cow;
 use std::error::Error;
@@ -38,6 +39,8 @@ pub enum NamePart {
 pub struct SpanStart {
     descriptor: &'static SpanDescriptor,
     name: &'static [NamePart],
+    /// The name the template gives, when known before the values are (the macros).
+    fixed_name: Option<&'static str>,
     kind: SpanKind,
     /// Every attribute, the sampling-relevant ones first (`attrs[..sampling]`): all of them go
     /// to the span builder in one vector, as a hand-written span would give them.
@@ -72,6 +75,7 @@ impl SpanStart {
         SpanStart {
             descriptor,
             name,
+            fixed_name: None,
             kind: descriptor.kind.map_or(SpanKind::Internal, SpanKind::from),
             attrs: Vec::with_capacity(8),
             sampling: 0,
@@ -93,6 +97,20 @@ impl SpanStart {
             self.untracked = true;
             self.add(kv, sampling_relevant);
         }
+    }
+
+    /// [`SpanStart::set`] with the sampling relevance the definition gives the key (not
+    /// sampling-relevant when it does not list it).
+    pub(crate) fn set_listed(&mut self, kv: KeyValue) {
+        let sampling = self.sampling_relevant(kv.key.as_str());
+        self.set(kv, sampling);
+    }
+
+    fn sampling_relevant(&self, key: &str) -> bool {
+        self.descriptor
+            .attributes
+            .iter()
+            .any(|r| r.key == key && r.sampling_relevant)
     }
 
     /// [`SpanStart::set`] by a generated setter: `slot` numbers the builder's own keys (each
@@ -176,30 +194,78 @@ impl SpanStart {
         Cow::Owned(out)
     }
 
-    /// Starts the span.
-    pub fn start(mut self) -> SpanGuard {
-        let telemetry = self.telemetry.take().unwrap_or_else(Telemetry::current);
-        let parent = self.parent.take().unwrap_or_else(Context::current);
-        if let Some(agent) = AgentScope::of(&parent) {
-            for kv in agent.attributes() {
-                let k = kv.key.as_str();
-                if self.listed(k) && self.find(k).is_none() {
-                    let sampling = self
-                        .descriptor
-                        .attributes
-                        .iter()
-                        .any(|r| r.key == k && r.sampling_relevant);
-                    self.set(kv, sampling);
-                }
+    /// Names the span `name`, which must be what the name template gives for the attributes
+    /// set (the macros know it when the code is built, and save rendering it).
+    #[doc(hidden)]
+    #[inline]
+    pub fn name_known(&mut self, name: &'static str) {
+        self.fixed_name = Some(name);
+    }
+
+    /// The value of `key`, when set.
+    pub(crate) fn value_of(&self, key: &str) -> Option<&opentelemetry::Value> {
+        self.find(key).map(|kv| &kv.value)
+    }
+
+    /// The attributes set so far.
+    pub(crate) fn attributes(&self) -> &[KeyValue] {
+        &self.attrs
+    }
+
+    /// The span runs inside the agent invocation `agent`: a tool call or an inference (`chat`,
+    /// `text_completion`, `generate_content`) is counted for it, and a model call or a span run
+    /// on behalf of the agent (its definition lists `gen_ai.agent.name`) takes the agent's name
+    /// and id unless set. An agent's own spans (`invoke_agent`, `create_agent`) are neither.
+    pub(crate) fn join(&mut self, agent: &AgentScope) {
+        let op = self
+            .value_of(a::GEN_AI_OPERATION_NAME.key())
+            .map(|v| v.as_str());
+        let model_call = match op.as_deref() {
+            Some("invoke_agent" | "create_agent") => return,
+            Some("execute_tool") => {
+                agent.count_tool();
+                false
+            }
+            Some("chat" | "text_completion" | "generate_content") => {
+                agent.count_inference();
+                true
+            }
+            Some("embeddings") => true,
+            _ => false,
+        };
+        if !model_call && !self.listed(a::GEN_AI_AGENT_NAME.key()) {
+            return;
+        }
+        for kv in agent.attributes() {
+            if self.find(kv.key.as_str()).is_none() {
+                self.set_listed(kv);
             }
         }
-        let name = self.span_name();
+    }
+
+    /// The OpenTelemetry span builder: name, kind, attributes (for the sampler), links.
+    pub(crate) fn into_builder(self) -> SpanBuilder {
+        let name = match self.fixed_name {
+            Some(n) => Cow::Borrowed(n),
+            None => self.span_name(),
+        };
         let mut builder = SpanBuilder::from_name(name);
         builder.span_kind = Some(self.kind);
         builder.attributes = Some(self.attrs);
         if !self.links.is_empty() {
             builder.links = Some(self.links);
         }
+        builder
+    }
+
+    /// Starts the span.
+    pub fn start(mut self) -> SpanGuard {
+        let telemetry = self.telemetry.take().unwrap_or_else(Telemetry::current);
+        let parent = self.parent.take().unwrap_or_else(Context::current);
+        if let Some(agent) = AgentScope::of(&parent) {
+            self.join(&agent);
+        }
+        let builder = self.into_builder();
         let tracer = telemetry.tracer();
         let span = tracer.get().build_with_context(builder, &parent);
         let recording = span.is_recording();
