@@ -287,7 +287,7 @@ fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, krate: &Tok
         let v = value(a);
         quote!(#krate::ProviderName::from_value(::core::convert::AsRef::<str>::as_ref(&#v)))
     };
-    // Setter calls: `(method, value)`.
+    // The setter calls (`.method(value)`), in order.
     let mut setters: Vec<TokenStream> = Vec::new();
     let setter = |method: &str, v: Option<TokenStream>| {
         v.map(|v| {

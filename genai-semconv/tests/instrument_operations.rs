@@ -887,3 +887,43 @@ fn inference_spans_are_the_generated_builders_spans() {
     assert_eq!(calls.len(), 1, "{calls:?}");
     assert_eq!(calls[0].3, 2.0, "the two chat calls, not the embeddings");
 }
+
+#[instrument_agent(telemetry = t, name = "remote", kind = client, provider = "aws.bedrock")]
+fn remote_agent(t: &Telemetry) -> u32 {
+    3
+}
+
+/// A remote agent (`kind = client`) records its duration but no call counts: the registry
+/// records those with the in-process `invoke_agent` span, and a remote agent's calls are made
+/// where it runs. An in-process agent records both, zero calls included.
+#[test]
+fn only_in_process_agents_record_call_counts() {
+    let _g = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let f = Fixture::new();
+    let t = f.telemetry(CaptureMode::NoContent, false);
+    assert_eq!(remote_agent(&t), 3);
+    assert_eq!(twin_agent(&t, "conv_1"), 2);
+    let pts = f.points();
+    let names = |agent: &str| -> Vec<String> {
+        let mut v: Vec<String> = pts
+            .iter()
+            .filter(|p| {
+                p.1.iter()
+                    .any(|kv| kv.key.as_str() == "gen_ai.agent.name" && kv.value == s(agent))
+            })
+            .map(|p| p.0.clone())
+            .filter(|n| n.starts_with("gen_ai.invoke_agent."))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("remote"), ["gen_ai.invoke_agent.duration"]);
+    assert_eq!(
+        names("twin"),
+        [
+            "gen_ai.invoke_agent.duration",
+            "gen_ai.invoke_agent.inference_calls",
+            "gen_ai.invoke_agent.tool_calls"
+        ]
+    );
+}

@@ -113,6 +113,11 @@ pub struct Active {
     metric_attrs: Vec<KeyValue>,
     /// Agents: their own scope.
     scope: Option<Arc<AgentScope>>,
+    /// Whether the agent runs in this process (INTERNAL): only then are the calls made inside
+    /// it recorded as `gen_ai.invoke_agent.inference_calls` / `.tool_calls` (the registry
+    /// records them with the `invoke_agent.internal` span; a remote agent's calls are not
+    /// seen here).
+    in_process: bool,
     /// Whether the metrics are recorded (by a finish, or on drop).
     recorded: bool,
 }
@@ -225,7 +230,7 @@ impl Active {
         match self.op {
             Op::Agent => {
                 i.agent_duration.record(elapsed, &self.metric_attrs);
-                if let Some(scope) = &self.scope {
+                if let (true, Some(scope)) = (self.in_process, &self.scope) {
                     let name: Vec<KeyValue> = scope
                         .name()
                         .map(|n| KeyValue::new(a::GEN_AI_AGENT_NAME.key(), n.to_owned()))
@@ -314,6 +319,7 @@ where
             .collect(),
         None => Vec::new(),
     };
+    let in_process = *span.span_kind() == SpanKind::Internal;
     let mut builder = span.into_builder();
     if let Some(links) = args.links {
         builder.links.get_or_insert_with(Vec::new).extend(links);
@@ -340,6 +346,7 @@ where
         telemetry: args.telemetry,
         metric_attrs,
         scope,
+        in_process,
         recorded: false,
     }
 }

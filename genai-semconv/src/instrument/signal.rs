@@ -207,6 +207,11 @@ impl SpanStart {
         self.find(key).map(|kv| &kv.value)
     }
 
+    /// The span kind.
+    pub(crate) fn span_kind(&self) -> &SpanKind {
+        &self.kind
+    }
+
     /// The attributes set so far.
     pub(crate) fn attributes(&self) -> &[KeyValue] {
         &self.attrs
