@@ -2,7 +2,8 @@
 """Writes an OTLP/JSON Lines file of GenAI agent traces, for `benches/validate_file.sh`.
 
 Usage: benches/genai_spans_jsonl.py OUT [SPANS] [SPANS_PER_LINE]
-Defaults: 32768 spans, 512 per line (about 30 MB). Each trace is a healthy agent run:
+Defaults: 32768 spans, 512 per line (about 30 MB). SPANS_PER_LINE 0 writes one OTLP/JSON
+document instead: one resource and one scope holding every span. Each trace is a healthy agent run:
 invoke_agent -> (chat, execute_tool, chat), every span with its required attributes and most
 recommended ones, as a conformant instrumentation writes them. Deterministic output.
 """
@@ -95,6 +96,8 @@ def main():
         spans.append(span(trace, root + 3, root, "chat gpt-4o", 3, chat(2 * n + 1), n))
         n += 1
     spans = spans[:total]
+    if per_line == 0:
+        per_line = total
     with open(out, "w") as f:
         for start in range(0, total, per_line):
             request = {

@@ -2,15 +2,26 @@
 # Whole-process cost of `semconv validate` on an OTLP/JSON Lines file of GenAI spans, per
 # report format: median wall time, spans/s and peak RSS over N runs.
 # Usage: benches/validate_file.sh [SPANS] [RUNS]   (defaults: 32768 spans, 7 runs)
+# SHAPE=document: one OTLP/JSON document (one resource, one scope, every span) instead of
+# JSON Lines of 512 spans each. SEMCONV_BIN runs a given build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 spans="${1:-32768}"
 runs="${2:-7}"
-file=$(mktemp --suffix=.jsonl)
-python3 benches/genai_spans_jsonl.py "$file" "$spans"
+if [ "${SHAPE:-lines}" = document ]; then
+  file=$(mktemp --suffix=.json)
+  python3 benches/genai_spans_jsonl.py "$file" "$spans" 0
+else
+  file=$(mktemp --suffix=.jsonl)
+  python3 benches/genai_spans_jsonl.py "$file" "$spans"
+fi
 echo "input: $spans spans, $(du -m "$file" | cut -f1) MB"
-cargo build --release --bin semconv >/dev/null 2>&1
-bin=target/release/semconv
+if [ -n "${SEMCONV_BIN:-}" ]; then
+  bin=$SEMCONV_BIN
+else
+  cargo build --release --bin semconv >/dev/null 2>&1
+  bin=target/release/semconv
+fi
 for format in text json junit; do
   for _ in $(seq "$runs"); do
     start=$(date +%s%N)

@@ -20,10 +20,11 @@
 //! Errors are located (line for JSON, byte offset for protobuf) and cost only the request they
 //! are in: the other lines or frames of the file are still loaded.
 
-use std::io::{BufRead, Read};
+use std::io::{BufRead, Read, Seek};
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::otlp::json_split::{self, PieceLimits};
 use crate::otlp::{DecodeError, Signal, decode_json_into, decode_protobuf_detect_into};
 use crate::telemetry::{Origin, Source, Telemetry};
 
@@ -79,6 +80,13 @@ pub enum InputErrorKind {
         /// Bytes left in the file after the prefix.
         available: u64,
     },
+    /// A span, log record or metric of a large JSON document longer than [`MAX_LINE_BYTES`]:
+    /// skipped (not held in memory), the next ones are still read.
+    #[error("item of more than {limit} bytes: skipped")]
+    ItemTooLong {
+        /// The limit.
+        limit: usize,
+    },
     /// A JSON Lines line longer than [`MAX_LINE_BYTES`]: skipped (not held in memory), the
     /// next lines are still read.
     #[error("line of more than {limit} bytes: skipped")]
@@ -92,6 +100,12 @@ pub enum InputErrorKind {
 /// are reported and skipped. As large as the largest request `live-check` accepts by default
 /// many times over.
 pub const MAX_LINE_BYTES: usize = 256 << 20;
+
+/// Items (spans, log records, metrics) per piece of a large JSON document read in pieces.
+const PIECE_ITEMS: usize = 2048;
+
+/// Bytes of items per piece of a large JSON document read in pieces.
+const PIECE_BYTES: usize = 4 << 20;
 
 /// Bytes read from the start of a file to choose how to read the rest: a larger JSON Lines file
 /// is read line by line (memory: one line, not the file).
@@ -158,8 +172,20 @@ pub fn stream_file_with(
         }
         Some(Format::Protobuf) => false,
     };
+    let document = !lines
+        && bytes.len() >= HEAD_BYTES
+        && options.format != Some(Format::Protobuf)
+        && sniff(&bytes) == Format::Json;
+    if document {
+        // A large single document: read in pieces, never whole.
+        file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        let reader = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut loader = Loader::new(source, each);
+        loader.json_document_stream(reader, options.signal, &bytes);
+        return Ok(loader.finish());
+    }
     if !lines {
-        // Small, a single document, or protobuf: read whole.
+        // Small, or protobuf: read whole.
         file.read_to_end(&mut bytes).map_err(io)?;
         return Ok(stream_bytes(&bytes, source, &options, each));
     }
@@ -401,6 +427,71 @@ impl<'e> Loader<'e> {
             self.error(origin, err.into());
         }
         self.hand_over();
+        self.request += 1;
+    }
+
+    /// A large single JSON document, read piece by piece (see [`json_split`]): memory is one
+    /// piece. `head` is the document's start, for telling a JSON Lines file whose first line
+    /// is broken from a document.
+    fn json_document_stream<R: BufRead + Seek>(
+        &mut self,
+        mut reader: R,
+        signal: Option<Signal>,
+        head: &[u8],
+    ) {
+        let limits = PieceLimits {
+            items: PIECE_ITEMS,
+            bytes: PIECE_BYTES,
+            item_bytes: MAX_LINE_BYTES,
+        };
+        let mut pieces = 0u64;
+        let split = json_split::split(&mut reader, signal, limits, &mut |piece| {
+            let origin = self.origin(Some(piece.line), None);
+            if let Err(err) =
+                decode_json_into(&piece.bytes, Some(piece.signal), &origin, &mut self.out)
+            {
+                self.error(origin, piece.locate(err).into());
+            }
+            self.hand_over();
+            pieces += 1;
+        });
+        match split {
+            Ok(found) => {
+                for (line, _) in found.skipped {
+                    let origin = self.origin(Some(line), None);
+                    self.error(
+                        origin,
+                        InputErrorKind::ItemTooLong {
+                            limit: MAX_LINE_BYTES,
+                        },
+                    );
+                }
+                if !found.signal_found && signal.is_none() {
+                    let origin = self.origin(Some(1), None);
+                    self.error(origin, DecodeError::UnknownSignal.into());
+                }
+            }
+            // A JSON Lines file whose first line is broken is not one document: keep the
+            // other lines rather than losing the whole file.
+            Err(_) if pieces == 0 && mostly_whole_lines(strip_bom(head)) => {
+                match reader.seek(std::io::SeekFrom::Start(0)) {
+                    Ok(_) => self.json_line_stream(reader, signal, MAX_LINE_BYTES),
+                    Err(e) => {
+                        let origin = self.origin(None, None);
+                        self.error(origin, InputErrorKind::Io(e));
+                    }
+                }
+                return;
+            }
+            Err(err) => {
+                let line = match &err {
+                    DecodeError::Json { line, .. } => Some(*line),
+                    _ => None,
+                };
+                let origin = self.origin(line, None);
+                self.error(origin, err.into());
+            }
+        }
         self.request += 1;
     }
 

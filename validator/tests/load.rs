@@ -421,3 +421,122 @@ fn large_json_lines_files_stream_with_the_same_result() {
         assert_eq!(lines(&streamed_errors), lines(&whole_errors), "{name}");
     }
 }
+
+/// One pretty-printed OTLP/JSON document of more than 3 MiB: every request of the collector's
+/// traces file (many times over) and of the mixed-signals file, in one object.
+fn large_document() -> String {
+    let mut spans = Vec::new();
+    let (mut logs, mut metrics) = (Vec::new(), Vec::new());
+    let lines = |name: &str| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(data(name))
+            .expect("test data")
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).expect("a request"))
+            .collect()
+    };
+    for r in lines("mixed-signals.jsonl") {
+        for (key, out) in [
+            ("resourceLogs", &mut logs),
+            ("resourceMetrics", &mut metrics),
+        ] {
+            if let Some(serde_json::Value::Array(a)) = r.get(key) {
+                out.extend(a.iter().cloned());
+            }
+        }
+    }
+    let once: Vec<serde_json::Value> = lines("collector-traces.jsonl")
+        .iter()
+        .filter_map(|r| r.get("resourceSpans")?.as_array().cloned())
+        .flatten()
+        .collect();
+    let size = serde_json::to_string_pretty(&once)
+        .expect("serialisable")
+        .len();
+    for _ in 0..=(3 << 20) / size {
+        spans.extend(once.iter().cloned());
+    }
+    serde_json::to_string_pretty(&serde_json::json!({
+        "resourceSpans": spans,
+        "resourceLogs": logs,
+        "resourceMetrics": metrics,
+    }))
+    .expect("serialisable")
+}
+
+/// `Origin::line` differs by design (a piece's items carry the line they start on); the
+/// rest must be equal.
+fn without_lines(mut t: genai_validator::Telemetry) -> genai_validator::Telemetry {
+    for s in &mut t.spans {
+        s.origin.line = None;
+    }
+    for l in &mut t.logs {
+        l.origin.line = None;
+    }
+    for m in &mut t.metrics {
+        m.origin.line = None;
+    }
+    t
+}
+
+/// A single JSON document larger than the part read first is read in pieces, never whole:
+/// the spans, log records and metrics are those reading it whole gives.
+#[test]
+fn large_json_documents_stream_with_the_same_result() {
+    let doc = large_document();
+    let file = TempFile::new("big-document.json", doc.as_bytes());
+    let (streamed, streamed_errors) = load_file(&file.0).expect("readable");
+    let (whole, whole_errors) = load_bytes(
+        doc.as_bytes(),
+        Source::File(file.0.as_path().into()),
+        &LoadOptions::default(),
+    );
+    assert!(streamed_errors.is_empty(), "{streamed_errors:?}");
+    assert!(whole_errors.is_empty(), "{whole_errors:?}");
+    assert!(streamed.spans.len() > 3000, "{}", streamed.spans.len());
+    assert!(doc.len() > 3 << 20);
+    assert!(!streamed.logs.is_empty() && !streamed.metrics.is_empty());
+    let (streamed, whole) = (without_lines(streamed), without_lines(whole));
+    assert_eq!(streamed.spans.len(), whole.spans.len());
+    assert_eq!(streamed.spans, whole.spans);
+    assert_eq!(streamed.logs, whole.logs);
+    assert_eq!(streamed.metrics, whole.metrics);
+}
+
+/// A bad span in a large document costs only the piece it is in, located at its own line;
+/// the document read whole loses everything.
+#[test]
+fn a_bad_item_in_a_large_json_document_costs_only_its_piece() {
+    let doc = large_document();
+    let total = load_bytes(doc.as_bytes(), Source::Unknown, &LoadOptions::default())
+        .0
+        .spans
+        .len();
+    // The middle span's kind becomes an object.
+    let kinds: Vec<usize> = doc.match_indices("\"kind\": 1").map(|(i, _)| i).collect();
+    let at = kinds[kinds.len() / 2];
+    let broken = format!(
+        "{}\"kind\": {{}}{}",
+        &doc[..at],
+        &doc[at + "\"kind\": 1".len()..]
+    );
+    let line = 1 + broken[..at].matches('\n').count() as u64;
+    let file = TempFile::new("big-broken.json", broken.as_bytes());
+    let (streamed, errors) = load_file(&file.0).expect("readable");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        matches!(
+            &errors[0].kind,
+            InputErrorKind::Decode(DecodeError::Json { line: l, .. }) if *l == line
+        ),
+        "{:?} (the bad kind is on line {line})",
+        errors[0]
+    );
+    assert!(
+        streamed.spans.len() >= total - 2048 && streamed.spans.len() < total,
+        "{} of {total}",
+        streamed.spans.len()
+    );
+    let (whole, _) = load_bytes(broken.as_bytes(), Source::Unknown, &LoadOptions::default());
+    assert_eq!(whole.spans.len(), 0);
+}

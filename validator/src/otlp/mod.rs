@@ -14,6 +14,7 @@
 //! `NaN`/`Infinity` strings for doubles, and `null` for any field.
 
 mod json;
+pub(crate) mod json_split;
 mod limits;
 mod locate;
 mod protobuf;
