@@ -25,6 +25,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::otlp::json_split::{self, PieceLimits};
+use crate::otlp::protobuf_split;
 use crate::otlp::{DecodeError, Signal, decode_json_into, decode_protobuf_detect_into};
 use crate::telemetry::{Origin, Source, Telemetry};
 
@@ -80,8 +81,9 @@ pub enum InputErrorKind {
         /// Bytes left in the file after the prefix.
         available: u64,
     },
-    /// A span, log record or metric of a large JSON document longer than [`MAX_LINE_BYTES`]:
-    /// skipped (not held in memory), the next ones are still read.
+    /// A span, log record or metric of a large JSON document or protobuf message, or a
+    /// protobuf frame, longer than [`MAX_LINE_BYTES`]: skipped (not held in memory), the next
+    /// ones are still read.
     #[error("item of more than {limit} bytes: skipped")]
     ItemTooLong {
         /// The limit.
@@ -184,8 +186,27 @@ pub fn stream_file_with(
         loader.json_document_stream(reader, options.signal, &bytes);
         return Ok(loader.finish());
     }
+    let protobuf = !lines
+        && bytes.len() >= HEAD_BYTES
+        && options.format.unwrap_or_else(|| sniff(&bytes)) == Format::Protobuf;
+    if protobuf {
+        // A large protobuf file: frame by frame, or one message in pieces; never whole.
+        let len = file.metadata().map_err(io)?.len();
+        let framed = bytes[0] == 0 || frames_span(&mut file, len).map_err(io)?;
+        file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        let reader = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut loader = Loader::new(source, each);
+        let hint = options.signal.or_else(|| signal_from_name(&loader.source));
+        let fixed = options.signal.is_some();
+        if framed {
+            loader.protobuf_frame_stream(reader, len, hint, fixed);
+        } else {
+            loader.protobuf_message_stream(reader, len, hint, fixed);
+        }
+        return Ok(loader.finish());
+    }
     if !lines {
-        // Small, or protobuf: read whole.
+        // Small: read whole.
         file.read_to_end(&mut bytes).map_err(io)?;
         return Ok(stream_bytes(&bytes, source, &options, each));
     }
@@ -325,6 +346,22 @@ fn is_length_prefixed(bytes: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// Whether the file's bytes are length-prefixed frames end to end (as [`is_length_prefixed`]
+/// decides for bytes in memory), read by seeking from prefix to prefix.
+fn frames_span(file: &mut std::fs::File, len: u64) -> std::io::Result<bool> {
+    let mut pos = 0u64;
+    let mut prefix = [0u8; 4];
+    while pos + 4 <= len {
+        file.seek(std::io::SeekFrom::Start(pos))?;
+        file.read_exact(&mut prefix)?;
+        pos += 4 + u64::from(u32::from_be_bytes(prefix));
+        if pos == len {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn signal_from_name(source: &Source) -> Option<Signal> {
@@ -577,6 +614,128 @@ impl<'e> Loader<'e> {
             self.protobuf_message(&bytes[start..start + len], start, hint, fixed);
             pos = start + len;
         }
+    }
+
+    /// A large file of length-prefixed protobuf frames, frame by frame: memory is one frame
+    /// (a frame over [`MAX_LINE_BYTES`] is reported and skipped).
+    fn protobuf_frame_stream(
+        &mut self,
+        mut reader: impl BufRead + Seek,
+        len: u64,
+        hint: Option<Signal>,
+        fixed: bool,
+    ) {
+        let mut pos = 0u64;
+        let mut frame = Vec::new();
+        while pos < len {
+            let mut prefix = [0u8; 4];
+            let declared = match reader.read_exact(&mut prefix) {
+                Ok(()) => u64::from(u32::from_be_bytes(prefix)),
+                Err(_) => {
+                    let origin = self.origin(None, Some(pos));
+                    let available = len - pos;
+                    self.error(
+                        origin,
+                        InputErrorKind::TruncatedFrame {
+                            declared: 4,
+                            available,
+                        },
+                    );
+                    return;
+                }
+            };
+            let start = pos + 4;
+            let available = len - start;
+            if declared > available {
+                let origin = self.origin(None, Some(pos));
+                self.error(
+                    origin,
+                    InputErrorKind::TruncatedFrame {
+                        declared,
+                        available,
+                    },
+                );
+                return;
+            }
+            if declared > MAX_LINE_BYTES as u64 {
+                let origin = self.origin(None, Some(start));
+                self.error(
+                    origin,
+                    InputErrorKind::ItemTooLong {
+                        limit: MAX_LINE_BYTES,
+                    },
+                );
+                self.request += 1;
+                if let Err(e) = reader.seek(std::io::SeekFrom::Start(start + declared)) {
+                    let origin = self.origin(None, Some(start));
+                    self.error(origin, InputErrorKind::Io(e));
+                    return;
+                }
+            } else {
+                frame.clear();
+                if let Err(e) = (&mut reader).take(declared).read_to_end(&mut frame) {
+                    let origin = self.origin(None, Some(start));
+                    self.error(origin, InputErrorKind::Io(e));
+                    return;
+                }
+                self.protobuf_message(&frame, start as usize, hint, fixed);
+            }
+            pos = start + declared;
+        }
+    }
+
+    /// A large single protobuf message, read piece by piece (see [`protobuf_split`]): memory
+    /// is one piece. The first piece's signal (when not given) is kept for the others.
+    fn protobuf_message_stream<R: Read + Seek>(
+        &mut self,
+        mut reader: R,
+        len: u64,
+        mut hint: Option<Signal>,
+        mut fixed: bool,
+    ) {
+        let limits = PieceLimits {
+            items: PIECE_ITEMS,
+            bytes: PIECE_BYTES,
+            item_bytes: MAX_LINE_BYTES,
+        };
+        let split = protobuf_split::split(&mut reader, len, limits, &mut |piece| {
+            let origin = self.origin(None, Some(piece.entry));
+            let result = if fixed {
+                let signal = hint.unwrap_or(Signal::Traces);
+                crate::otlp::decode_protobuf_into(&piece.bytes, signal, &origin, &mut self.out)
+            } else {
+                decode_protobuf_detect_into(&piece.bytes, hint, &origin, &mut self.out).map(|s| {
+                    hint = Some(s);
+                    fixed = true;
+                })
+            };
+            if let Err(err) = result {
+                self.error(origin, piece.locate(err).into());
+            }
+            self.hand_over();
+        });
+        match split {
+            Ok(found) => {
+                for offset in found.skipped {
+                    let origin = self.origin(None, Some(offset));
+                    self.error(
+                        origin,
+                        InputErrorKind::ItemTooLong {
+                            limit: MAX_LINE_BYTES,
+                        },
+                    );
+                }
+            }
+            Err(err) => {
+                let offset = match &err {
+                    DecodeError::Protobuf { offset, .. } => Some(*offset),
+                    _ => None,
+                };
+                let origin = self.origin(None, offset);
+                self.error(origin, err.into());
+            }
+        }
+        self.request += 1;
     }
 
     fn protobuf_message(&mut self, bytes: &[u8], offset: usize, hint: Option<Signal>, fixed: bool) {

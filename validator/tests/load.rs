@@ -540,3 +540,118 @@ fn a_bad_item_in_a_large_json_document_costs_only_its_piece() {
     let (whole, _) = load_bytes(broken.as_bytes(), Source::Unknown, &LoadOptions::default());
     assert_eq!(whole.spans.len(), 0);
 }
+
+/// `Origin::offset` differs by design (a piece's items carry the offset of their resource
+/// entry); the rest must be equal.
+fn without_offsets(mut t: genai_validator::Telemetry) -> genai_validator::Telemetry {
+    for s in &mut t.spans {
+        s.origin.offset = None;
+    }
+    for l in &mut t.logs {
+        l.origin.offset = None;
+    }
+    t
+}
+
+/// A protobuf request of more than 1 MiB: one resource (with a schema URL) and one scope
+/// (with its own) holding every span, plus a second, small resource entry.
+fn large_traces_message() -> Vec<u8> {
+    let names: Vec<String> = (0..30_000).map(|i| format!("chat model-{i}")).collect();
+    let spans: Vec<Span> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Span {
+            trace_id: vec![1 + (i % 200) as u8; 16],
+            span_id: (i as u64 + 1).to_be_bytes().to_vec(),
+            name: n.clone(),
+            kind: 3,
+            start_time_unix_nano: 1,
+            end_time_unix_nano: 2 + i as u64,
+            ..Default::default()
+        })
+        .collect();
+    ExportTraceServiceRequest {
+        resource_spans: vec![
+            ResourceSpans {
+                scope_spans: vec![ScopeSpans {
+                    spans,
+                    schema_url: "https://opentelemetry.io/schemas/1.37.0".into(),
+                    ..Default::default()
+                }],
+                schema_url: "https://opentelemetry.io/schemas/1.36.0".into(),
+                ..Default::default()
+            },
+            ResourceSpans {
+                scope_spans: vec![ScopeSpans {
+                    spans: vec![Span {
+                        trace_id: vec![9; 16],
+                        span_id: vec![9; 8],
+                        name: "last".into(),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        ],
+    }
+    .encode_to_vec()
+}
+
+/// A protobuf file larger than the part read first is read in pieces (one message) or frame
+/// by frame (length-prefixed frames), never whole: what it yields is what reading it whole
+/// yields, the signal detected from the first piece.
+#[test]
+fn large_protobuf_files_stream_with_the_same_result() {
+    let message = large_traces_message();
+    assert!(message.len() > 1 << 20);
+    let log = logs("gen_ai.evaluation.result");
+    let frames = framed(&[&message, &log, &message]);
+    for (name, content) in [("big.pb", &message), ("big-frames.pb", &frames)] {
+        let file = TempFile::new(name, content);
+        let (streamed, streamed_errors) = load_file(&file.0).expect("readable");
+        let (whole, whole_errors) = load_bytes(
+            content,
+            Source::File(file.0.as_path().into()),
+            &LoadOptions::default(),
+        );
+        assert!(streamed_errors.is_empty(), "{name}: {streamed_errors:?}");
+        assert!(whole_errors.is_empty(), "{name}: {whole_errors:?}");
+        assert!(streamed.spans.len() > 30_000, "{name}");
+        let (streamed, whole) = (without_offsets(streamed), without_offsets(whole));
+        assert_eq!(streamed.spans.len(), whole.spans.len(), "{name}");
+        assert_eq!(streamed.spans, whole.spans, "{name}");
+        assert_eq!(streamed.logs, whole.logs, "{name}");
+    }
+}
+
+/// A bad span in a large protobuf message costs only the piece it is in, located at its
+/// byte offset in the file.
+#[test]
+fn a_bad_item_in_a_large_protobuf_message_costs_only_its_piece() {
+    let mut message = large_traces_message();
+    // The name of span 15,000 gets bytes that are not UTF-8.
+    let at = message
+        .windows(b"chat model-15000".len())
+        .position(|w| w == b"chat model-15000")
+        .expect("the span");
+    message[at] = 0xff;
+    let file = TempFile::new("big-broken.pb", &message);
+    let (streamed, errors) = load_file(&file.0).expect("readable");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    match &errors[0].kind {
+        InputErrorKind::Decode(DecodeError::Protobuf { offset, .. }) => {
+            let span_start = *offset as usize;
+            assert!(
+                span_start <= at && at - span_start < 200,
+                "{offset} vs {at}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        streamed.spans.len() >= 30_001 - 2048 && streamed.spans.len() < 30_001,
+        "{}",
+        streamed.spans.len()
+    );
+}

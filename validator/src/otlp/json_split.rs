@@ -11,18 +11,8 @@
 
 use std::io::{self, BufRead, Seek, SeekFrom};
 
+pub(crate) use super::limits::PieceLimits;
 use super::{DecodeError, Signal};
-
-/// How large a piece grows before it is handed over.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct PieceLimits {
-    /// Items (spans, log records, metrics) per piece.
-    pub items: usize,
-    /// Bytes of items per piece (a piece always holds at least one item).
-    pub bytes: usize,
-    /// The largest item held; a larger one is reported and skipped without being held.
-    pub item_bytes: usize,
-}
 
 /// One piece: a request of its own.
 #[derive(Debug)]

@@ -302,3 +302,15 @@ mod tests {
         }
     }
 }
+
+/// How large a piece of a file read in pieces ([`super::json_split`],
+/// [`super::protobuf_split`]) grows before it is handed over.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PieceLimits {
+    /// Items (spans, log records, metrics) per piece.
+    pub items: usize,
+    /// Bytes of items per piece (a piece always holds at least one item).
+    pub bytes: usize,
+    /// The largest item held; a larger one is reported and skipped without being held.
+    pub item_bytes: usize,
+}

@@ -18,6 +18,7 @@ pub(crate) mod json_split;
 mod limits;
 mod locate;
 mod protobuf;
+pub(crate) mod protobuf_split;
 
 pub use limits::DecodeLimits;
 

@@ -1,0 +1,466 @@
+//! A large OTLP protobuf message (`Export*ServiceRequest` or `*Data`) read in pieces, never
+//! whole, as [`super::json_split`] reads a JSON document: each piece is a request of its own
+//! (one resource, one scope and a run of that scope's items, their bytes copied verbatim),
+//! decoded as any request is, its errors located at the file's own byte offsets.
+//!
+//! The three signals share their shape (field 1: the resource entries; in each, field 1 the
+//! resource, field 2 the scope entries, field 3 the schema URL; in each scope entry, field 1
+//! the scope, field 2 the items, field 3 the schema URL), so one splitter serves all three.
+//! Entries of at most 64 KiB are copied whole; a larger one is read twice (the reader seeks back):
+//! first its resource (or scope) and schema URL, then its items.
+
+use std::io::{self, Read, Seek, SeekFrom};
+
+use super::DecodeError;
+use super::limits::PieceLimits;
+
+/// Resource and scope entries up to this size (or [`PieceLimits::bytes`], when smaller) are
+/// copied whole (into one piece: a few hundred items at most); larger ones are cut by
+/// [`PieceLimits`].
+const WHOLE_ENTRY_BYTES: u64 = 64 << 10;
+
+/// One piece: a request of its own.
+#[derive(Debug)]
+pub(crate) struct Piece {
+    /// The request's bytes.
+    pub bytes: Vec<u8>,
+    /// Where the bytes copied from the file are: `(offset in the piece, offset in the file,
+    /// length)`, in piece order.
+    copied: Vec<(u64, u64, u64)>,
+    /// Where the resource entry the piece comes from starts in the file.
+    pub entry: u64,
+}
+
+impl Piece {
+    /// `err`, from decoding this piece, located in the file.
+    pub fn locate(&self, err: DecodeError) -> DecodeError {
+        match err {
+            DecodeError::Protobuf { offset, reason } => {
+                let at = self
+                    .copied
+                    .iter()
+                    .find(|(p, _, n)| (*p..*p + *n).contains(&offset))
+                    .map_or(self.entry, |(p, f, _)| f + (offset - p));
+                DecodeError::Protobuf { offset: at, reason }
+            }
+            other => other,
+        }
+    }
+}
+
+/// What a split found besides its pieces.
+#[derive(Debug, Default)]
+pub(crate) struct Split {
+    /// Items longer than [`PieceLimits::item_bytes`], skipped: where each starts.
+    pub skipped: Vec<u64>,
+}
+
+/// Splits the message `reader` holds (`len` bytes from its current position) into pieces,
+/// handing each to `each` in file order. Bytes that are not a message end the split with an
+/// error at their offset; the pieces handed over before it stand.
+pub(crate) fn split<R: Read + Seek>(
+    reader: R,
+    len: u64,
+    limits: PieceLimits,
+    each: &mut dyn FnMut(Piece),
+) -> Result<Split, DecodeError> {
+    let mut r = Reader { r: reader, pos: 0 };
+    let mut found = Split::default();
+    let mut s = Splitter {
+        r: &mut r,
+        limits,
+        found: &mut found,
+    };
+    s.fields(len, &mut |s, field, at, n| {
+        if field != 1 {
+            return s.r.skip(n);
+        }
+        if n <= WHOLE_ENTRY_BYTES.min(s.limits.bytes as u64) {
+            let bytes = s.r.take(n)?;
+            let mut piece = Vec::with_capacity(bytes.len() + 12);
+            let start = header(&mut piece, 1, n);
+            piece.extend_from_slice(&bytes);
+            each(Piece {
+                bytes: piece,
+                copied: vec![(start, at, n)],
+                entry: at,
+            });
+            return Ok(());
+        }
+        s.resource_entry(at, n, each)
+    })?;
+    Ok(found)
+}
+
+/// Writes the key and length of a length-delimited field; returns where its payload starts.
+fn header(out: &mut Vec<u8>, field: u32, len: u64) -> u64 {
+    varint(out, u64::from(field << 3 | 2));
+    varint(out, len);
+    out.len() as u64
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A length-delimited field copied whole into a message being built.
+fn copy_field(out: &mut Vec<u8>, field: u32, bytes: &[u8]) {
+    header(out, field, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+struct Reader<R> {
+    r: R,
+    /// Offset from where the split began.
+    pos: u64,
+}
+
+impl<R: Read + Seek> Reader<R> {
+    fn error(&self, reason: &str) -> DecodeError {
+        DecodeError::Protobuf {
+            offset: self.pos,
+            reason: reason.to_string(),
+        }
+    }
+
+    fn io(&self, e: io::Error) -> DecodeError {
+        if e.kind() == io::ErrorKind::UnexpectedEof {
+            self.error("the message ends inside a field")
+        } else {
+            self.error(&format!("cannot read: {e}"))
+        }
+    }
+
+    fn byte(&mut self) -> Result<u8, DecodeError> {
+        let mut b = [0u8];
+        self.r.read_exact(&mut b).map_err(|e| self.io(e))?;
+        self.pos += 1;
+        Ok(b[0])
+    }
+
+    fn varint(&mut self) -> Result<u64, DecodeError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(self.error("a varint of more than ten bytes"))
+    }
+
+    fn take(&mut self, n: u64) -> Result<Vec<u8>, DecodeError> {
+        let mut out = Vec::new();
+        (&mut self.r)
+            .take(n)
+            .read_to_end(&mut out)
+            .map_err(|e| self.io(e))?;
+        if (out.len() as u64) < n {
+            return Err(self.error("the message ends inside a field"));
+        }
+        self.pos += n;
+        Ok(out)
+    }
+
+    fn skip(&mut self, n: u64) -> Result<(), DecodeError> {
+        let to = i64::try_from(n).map_err(|_| self.error("a field longer than the file"))?;
+        self.r.seek(SeekFrom::Current(to)).map_err(|e| self.io(e))?;
+        self.pos += n;
+        Ok(())
+    }
+
+    fn seek(&mut self, to: u64) -> Result<(), DecodeError> {
+        let back = i64::try_from(to).map_err(|_| self.error("an offset out of range"))?
+            - i64::try_from(self.pos).map_err(|_| self.error("an offset out of range"))?;
+        self.r
+            .seek(SeekFrom::Current(back))
+            .map_err(|e| self.io(e))?;
+        self.pos = to;
+        Ok(())
+    }
+}
+
+/// An entry's field 1 (its resource or scope) and field 3 (its schema URL), as encoded.
+type Head = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+struct Splitter<'a, R> {
+    r: &'a mut Reader<R>,
+    limits: PieceLimits,
+    found: &'a mut Split,
+}
+
+/// A field callback: `(field number, payload offset, payload length)` of a length-delimited
+/// field, positioned at its payload; it must read or skip exactly the payload.
+type OnField<'f, S> = dyn FnMut(&mut S, u32, u64, u64) -> Result<(), DecodeError> + 'f;
+
+impl<R: Read + Seek> Splitter<'_, R> {
+    /// The fields of the `len` bytes from the current position: length-delimited ones go to
+    /// `f`, the others are skipped.
+    fn fields(&mut self, len: u64, f: &mut OnField<'_, Self>) -> Result<(), DecodeError> {
+        let end = self.r.pos + len;
+        while self.r.pos < end {
+            let key = self.r.varint()?;
+            let (field, wire) = (key >> 3, key & 7);
+            if field == 0 || field > u64::from(u32::MAX >> 3) {
+                return Err(self.r.error("an invalid field number"));
+            }
+            match wire {
+                0 => {
+                    self.r.varint()?;
+                }
+                1 => self.r.skip(8)?,
+                5 => self.r.skip(4)?,
+                2 => {
+                    let n = self.r.varint()?;
+                    let at = self.r.pos;
+                    if n > end.saturating_sub(at) {
+                        return Err(self.r.error("a field longer than the message holding it"));
+                    }
+                    f(self, field as u32, at, n)?;
+                    if self.r.pos != at + n {
+                        self.r.seek(at + n)?;
+                    }
+                }
+                _ => return Err(self.r.error("an unsupported wire type")),
+            }
+            if self.r.pos > end {
+                return Err(self.r.error("a field longer than the message holding it"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Field 1 (the resource or scope) and field 3 (the schema URL) of the `n` bytes at `at`,
+    /// the reader left at `at`.
+    fn head(&mut self, at: u64, n: u64) -> Result<Head, DecodeError> {
+        let (mut one, mut three) = (None, None);
+        let max = self.limits.item_bytes as u64;
+        self.fields(n, &mut |s, field, _, len| match field {
+            1 | 3 if len <= max => {
+                let b = s.r.take(len)?;
+                if field == 1 {
+                    one = Some(b)
+                } else {
+                    three = Some(b)
+                }
+                Ok(())
+            }
+            1 | 3 => Err(s
+                .r
+                .error("a resource, scope or schema URL too large to hold")),
+            _ => s.r.skip(len),
+        })?;
+        self.r.seek(at)?;
+        Ok((one, three))
+    }
+
+    fn resource_entry(
+        &mut self,
+        at: u64,
+        n: u64,
+        each: &mut dyn FnMut(Piece),
+    ) -> Result<(), DecodeError> {
+        let (resource, schema) = self.head(at, n)?;
+        let mut prefix = Vec::new();
+        if let Some(r) = &resource {
+            copy_field(&mut prefix, 1, r);
+        }
+        if let Some(s) = &schema {
+            copy_field(&mut prefix, 3, s);
+        }
+        self.fields(n, &mut |s, field, scope_at, len| {
+            if field != 2 {
+                return s.r.skip(len);
+            }
+            if len <= WHOLE_ENTRY_BYTES.min(s.limits.bytes as u64) {
+                let scope = s.r.take(len)?;
+                let mut entry = prefix.clone();
+                let inner = header(&mut entry, 2, len);
+                entry.extend_from_slice(&scope);
+                let mut piece = Vec::with_capacity(entry.len() + 12);
+                let start = header(&mut piece, 1, entry.len() as u64);
+                piece.extend_from_slice(&entry);
+                each(Piece {
+                    bytes: piece,
+                    copied: vec![(start + inner, scope_at, len)],
+                    entry: at,
+                });
+                return Ok(());
+            }
+            s.scope_entry(at, &prefix, scope_at, len, each)
+        })
+    }
+
+    fn scope_entry(
+        &mut self,
+        entry: u64,
+        resource: &[u8],
+        at: u64,
+        n: u64,
+        each: &mut dyn FnMut(Piece),
+    ) -> Result<(), DecodeError> {
+        let (scope, schema) = self.head(at, n)?;
+        let mut prefix = Vec::new();
+        if let Some(sc) = &scope {
+            copy_field(&mut prefix, 1, sc);
+        }
+        if let Some(s) = &schema {
+            copy_field(&mut prefix, 3, s);
+        }
+        let limits = self.limits;
+        // The items of the piece being gathered: `(offset in the file, bytes)`.
+        let mut items: Vec<(u64, Vec<u8>)> = Vec::new();
+        let mut size = 0usize;
+        let flush =
+            |items: &mut Vec<(u64, Vec<u8>)>, size: &mut usize, each: &mut dyn FnMut(Piece)| {
+                if items.is_empty() {
+                    return;
+                }
+                let mut scope_msg = prefix.clone();
+                let mut copied = Vec::with_capacity(items.len());
+                for (file_at, bytes) in items.drain(..) {
+                    // The item with its key and length, which the decoder's offsets point at (the
+                    // file's are as long: encoders write minimal varints).
+                    let key = scope_msg.len() as u64;
+                    let start = header(&mut scope_msg, 2, bytes.len() as u64);
+                    let head = start - key;
+                    copied.push((key, file_at.saturating_sub(head), head + bytes.len() as u64));
+                    scope_msg.extend_from_slice(&bytes);
+                }
+                *size = 0;
+                let mut entry_msg = resource.to_vec();
+                let scope_start = header(&mut entry_msg, 2, scope_msg.len() as u64);
+                entry_msg.extend_from_slice(&scope_msg);
+                let mut piece = Vec::with_capacity(entry_msg.len() + 12);
+                let entry_start = header(&mut piece, 1, entry_msg.len() as u64);
+                piece.extend_from_slice(&entry_msg);
+                for c in &mut copied {
+                    c.0 += entry_start + scope_start;
+                }
+                each(Piece {
+                    bytes: piece,
+                    copied,
+                    entry,
+                });
+            };
+        self.fields(n, &mut |s, field, item_at, len| {
+            if field != 2 {
+                return s.r.skip(len);
+            }
+            if len > limits.item_bytes as u64 {
+                s.found.skipped.push(item_at);
+                return s.r.skip(len);
+            }
+            let bytes = s.r.take(len)?;
+            size += bytes.len();
+            items.push((item_at, bytes));
+            if items.len() >= limits.items || size >= limits.bytes {
+                flush(&mut items, &mut size, each);
+            }
+            Ok(())
+        })?;
+        flush(&mut items, &mut size, each);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A length-delimited field.
+    fn f(field: u32, payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        copy_field(&mut out, field, payload);
+        out
+    }
+
+    fn pieces(msg: &[u8], limits: PieceLimits) -> Vec<Piece> {
+        let mut out = Vec::new();
+        split(io::Cursor::new(msg), msg.len() as u64, limits, &mut |p| {
+            out.push(p)
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_large_entry_is_cut_into_requests_with_its_resource_and_scope() {
+        let scope = [
+            f(1, b"S"),
+            f(2, b"item-a"),
+            f(2, b"item-b"),
+            f(2, b"item-c"),
+            f(3, b"su"),
+        ]
+        .concat();
+        // The schema URL after the scope entries, as encoders write it.
+        let entry = [f(1, b"R"), f(2, &scope), f(3, b"ru")].concat();
+        let msg = [f(1, &entry), f(1, &f(1, b"small"))].concat();
+        let limits = PieceLimits {
+            items: 2,
+            bytes: 20,
+            item_bytes: 100,
+        };
+        let p = pieces(&msg, limits);
+        let body = |items: &[&[u8]]| {
+            let mut scope_msg = [f(1, b"S"), f(3, b"su")].concat();
+            for i in items {
+                scope_msg.extend(f(2, i));
+            }
+            f(1, &[f(1, b"R"), f(3, b"ru"), f(2, &scope_msg)].concat())
+        };
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[0].bytes, body(&[b"item-a", b"item-b"]));
+        assert_eq!(p[1].bytes, body(&[b"item-c"]));
+        assert_eq!(p[2].bytes, f(1, &f(1, b"small")));
+        // An offset inside a copied item is the item's offset in the file.
+        // (The item's key and length come first: two bytes.)
+        let in_piece = p[1].copied[0].0 + 2 + 2;
+        let file_at = msg.windows(6).position(|w| w == b"item-c").unwrap() as u64;
+        assert!(matches!(
+            p[1].locate(DecodeError::Protobuf { offset: in_piece, reason: String::new() }),
+            DecodeError::Protobuf { offset, .. } if offset == file_at + 2
+        ));
+    }
+
+    #[test]
+    fn a_truncated_message_is_an_error_at_its_offset() {
+        let msg = [f(1, &f(2, &f(2, b"abc")))].concat();
+        let cut = &msg[..msg.len() - 1];
+        let err = split(
+            io::Cursor::new(cut),
+            cut.len() as u64,
+            PieceLimits {
+                items: 1,
+                bytes: 1,
+                item_bytes: 10,
+            },
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(matches!(err, DecodeError::Protobuf { .. }), "{err:?}");
+    }
+
+    proptest::proptest! {
+        /// Whatever the bytes, splitting ends without a panic, and located offsets stay
+        /// inside the message.
+        #[test]
+        fn hostile_messages_neither_panic_nor_point_outside(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+        ) {
+            let limits = PieceLimits { items: 1, bytes: 4, item_bytes: 16 };
+            let len = bytes.len() as u64;
+            let _ = split(io::Cursor::new(&bytes), len, limits, &mut |p| {
+                for (_, at, n) in &p.copied {
+                    assert!(at + n <= len);
+                }
+            });
+        }
+    }
+}
