@@ -2,6 +2,7 @@
 
 use genai_pricing::Usage;
 
+use crate::compiled::same_str;
 use crate::telemetry::{Span, Value};
 
 /// Operations that call a model (counted as LLM calls).
@@ -72,7 +73,7 @@ impl Slot {
     /// The slot of `rest` (a key without its `gen_ai.` prefix): chosen by length first, so
     /// most keys are told apart by one comparison of lengths and at most two of text.
     fn of(rest: &str) -> Option<Slot> {
-        let is = |name: &str, slot: Slot| (rest == name).then_some(slot);
+        let is = |name: &str, slot: Slot| same_str(rest, name).then_some(slot);
         match rest.len() {
             6 => is("system", Slot::System),
             9 => is("tool.name", Slot::ToolName),
@@ -101,13 +102,15 @@ impl<'s> Facts<'s> {
         let mut f = Facts::default();
         for (k, v) in span.attributes.iter() {
             let k = k.as_str();
-            let Some(rest) = k.strip_prefix("gen_ai.") else {
-                match k {
-                    "error.type" => f.error_type = v.as_str(),
-                    "http.response.status_code" => {
-                        f.http_status = v.as_i64().or_else(|| v.as_str()?.parse().ok())
-                    }
-                    _ => {}
+            let Some(rest) = k
+                .get(..7)
+                .filter(|p| same_str(p, "gen_ai."))
+                .map(|_| &k[7..])
+            else {
+                if same_str(k, "error.type") {
+                    f.error_type = v.as_str();
+                } else if same_str(k, "http.response.status_code") {
+                    f.http_status = v.as_i64().or_else(|| v.as_str()?.parse().ok());
                 }
                 continue;
             };
@@ -142,9 +145,9 @@ impl<'s> Facts<'s> {
             }
         }
         f.kind = match f.op {
-            Some(op) if INFERENCE_OPERATIONS.contains(&op) => Kind::Inference,
-            Some("invoke_agent") => Kind::Agent,
-            Some("execute_tool") => Kind::Tool,
+            Some(op) if INFERENCE_OPERATIONS.iter().any(|o| same_str(o, op)) => Kind::Inference,
+            Some(op) if same_str(op, "invoke_agent") => Kind::Agent,
+            Some(op) if same_str(op, "execute_tool") => Kind::Tool,
             _ => Kind::Other,
         };
         f

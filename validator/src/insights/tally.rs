@@ -6,6 +6,7 @@ use genai_pricing::Usage;
 
 use super::Insights;
 use super::build::{entry_of, model_row};
+use crate::compiled::same_str;
 
 /// The roll-up a row adds to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,11 +78,9 @@ impl<'s> Tally<'s> {
 
     /// The row of `(table, provider, name)`, added when new.
     pub fn row(&mut self, table: Table, provider: &'s str, name: &'s str) -> usize {
-        if let Some(i) = self
-            .rows
-            .iter()
-            .rposition(|r| r.table == table && r.name == name && r.provider == provider)
-        {
+        if let Some(i) = self.rows.iter().rposition(|r| {
+            r.table == table && same_str(r.name, name) && same_str(r.provider, provider)
+        }) {
             return i;
         }
         self.rows.push(Row {
