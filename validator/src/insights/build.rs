@@ -474,14 +474,14 @@ impl InsightsBuilder {
             Some(n) => (n, Level::Violation),
             None => (DEFAULT_REPEATED_TOOL_CALLS, Level::Improvement),
         };
-        let mut scopes: Vec<Option<usize>> = agents.iter().map(|a| Some(*a)).collect();
-        scopes.push(None);
+        let scopes = agents.iter().map(|a| Some(*a)).chain([None]);
         for scope in scopes {
-            let tools: Vec<usize> = order
-                .iter()
-                .copied()
-                .filter(|i| agent_of[*i] == scope && facts[*i].kind() == Kind::Tool)
-                .collect();
+            let in_scope = |i: &usize| agent_of[*i] == scope && facts[*i].kind() == Kind::Tool;
+            // No repeat can pass the limit with this few calls: nothing to gather.
+            if order.iter().filter(|i| in_scope(i)).count() as u64 <= repeat_limit {
+                continue;
+            }
+            let tools: Vec<usize> = order.iter().copied().filter(in_scope).collect();
             for group in repeated_calls(spans, &facts, &tools, repeat_limit) {
                 let first = spans[group.spans[0]].start_time_unix_nano;
                 let last = group
@@ -595,7 +595,7 @@ impl InsightsBuilder {
             self.out.successful_cost_usd += t.cost_usd;
             self.out.cost_per_successful_request.add(t.cost_usd);
         }
-        let all: Vec<SpanId> = root.map(|r| spans[r].span_id).into_iter().collect();
+        let all = || -> Vec<SpanId> { root.map(|r| spans[r].span_id).into_iter().collect() };
         if let Some(max) = th.max_llm_calls_per_request
             && t.llm_calls > max
         {
@@ -603,7 +603,7 @@ impl InsightsBuilder {
                 id: InsightId::LlmCallBudgetExceeded,
                 level: Level::Violation,
                 trace_id: Some(trace_id),
-                spans: all.clone(),
+                spans: all(),
                 message: format!(
                     "request {:?} made {} LLM calls (limit {max})",
                     t.root, t.llm_calls
@@ -619,7 +619,7 @@ impl InsightsBuilder {
                 id: InsightId::TokenBudgetExceeded,
                 level: Level::Violation,
                 trace_id: Some(trace_id),
-                spans: all.clone(),
+                spans: all(),
                 message: format!(
                     "request {:?} used {} tokens ({} input, {} output; limit {max})",
                     t.root,
@@ -643,7 +643,7 @@ impl InsightsBuilder {
                 id: InsightId::CostBudgetExceeded,
                 level: Level::Violation,
                 trace_id: Some(trace_id),
-                spans: all,
+                spans: all(),
                 message: format!(
                     "request {:?} cost{partial} ${:.6} (limit ${max})",
                     t.root, t.cost_usd
