@@ -51,7 +51,7 @@ impl AnthropicInferenceClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             3,
@@ -63,7 +63,7 @@ impl AnthropicInferenceClient {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -75,7 +75,7 @@ impl AnthropicInferenceClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -87,7 +87,7 @@ impl AnthropicInferenceClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -103,7 +103,7 @@ impl AnthropicInferenceClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -119,7 +119,7 @@ impl AnthropicInferenceClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
-    #[inline]
+    #[inline(always)]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
@@ -134,7 +134,7 @@ impl AnthropicInferenceClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             9,
@@ -146,7 +146,7 @@ impl AnthropicInferenceClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0.set_known(
             10,
@@ -158,7 +158,7 @@ impl AnthropicInferenceClient {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             11,
@@ -170,7 +170,7 @@ impl AnthropicInferenceClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
-    #[inline]
+    #[inline(always)]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             12,
@@ -182,7 +182,7 @@ impl AnthropicInferenceClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             13,
@@ -194,7 +194,7 @@ impl AnthropicInferenceClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             14,
@@ -206,7 +206,7 @@ impl AnthropicInferenceClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             15,
@@ -218,7 +218,7 @@ impl AnthropicInferenceClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             16,
@@ -230,7 +230,7 @@ impl AnthropicInferenceClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
-    #[inline]
+    #[inline(always)]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             17,
@@ -242,7 +242,7 @@ impl AnthropicInferenceClient {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
-    #[inline]
+    #[inline(always)]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             18,
@@ -254,7 +254,7 @@ impl AnthropicInferenceClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
-    #[inline]
+    #[inline(always)]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             19,
@@ -266,7 +266,7 @@ impl AnthropicInferenceClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             20,
@@ -278,7 +278,7 @@ impl AnthropicInferenceClient {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
-    #[inline]
+    #[inline(always)]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0.set_known(
             21,
@@ -290,7 +290,7 @@ impl AnthropicInferenceClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             22,
@@ -302,7 +302,7 @@ impl AnthropicInferenceClient {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             23,
@@ -314,7 +314,7 @@ impl AnthropicInferenceClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             24,
@@ -326,7 +326,7 @@ impl AnthropicInferenceClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             25,
@@ -338,7 +338,7 @@ impl AnthropicInferenceClient {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             26,
@@ -350,7 +350,7 @@ impl AnthropicInferenceClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             27,
@@ -362,7 +362,7 @@ impl AnthropicInferenceClient {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
-    #[inline]
+    #[inline(always)]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             28,
@@ -374,7 +374,7 @@ impl AnthropicInferenceClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -390,7 +390,7 @@ impl AnthropicInferenceClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -406,7 +406,7 @@ impl AnthropicInferenceClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
@@ -421,7 +421,7 @@ impl AnthropicInferenceClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             32,
@@ -433,7 +433,7 @@ impl AnthropicInferenceClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             33,
@@ -445,7 +445,7 @@ impl AnthropicInferenceClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             34,
@@ -457,7 +457,7 @@ impl AnthropicInferenceClient {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
-    #[inline]
+    #[inline(always)]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             35,
@@ -469,7 +469,7 @@ impl AnthropicInferenceClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             36,
@@ -481,7 +481,7 @@ impl AnthropicInferenceClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             37,
@@ -568,7 +568,7 @@ impl AwsBedrockInferenceClient {
     /// Identifier of the Amazon Bedrock knowledge base used by the call, i.e. a store of information the model can query to ground and enrich its answers.
     ///
     /// `aws.bedrock.knowledge_base.id`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn aws_bedrock_knowledge_base_id<V: IntoAttributeValue<String>>(
         mut self,
         value: V,
@@ -583,7 +583,7 @@ impl AwsBedrockInferenceClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -595,7 +595,7 @@ impl AwsBedrockInferenceClient {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0.set_known(
             6,
@@ -607,7 +607,7 @@ impl AwsBedrockInferenceClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             7,
@@ -619,7 +619,7 @@ impl AwsBedrockInferenceClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -635,7 +635,7 @@ impl AwsBedrockInferenceClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -651,7 +651,7 @@ impl AwsBedrockInferenceClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
-    #[inline]
+    #[inline(always)]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
@@ -666,7 +666,7 @@ impl AwsBedrockInferenceClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             11,
@@ -678,7 +678,7 @@ impl AwsBedrockInferenceClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0.set_known(
             12,
@@ -690,7 +690,7 @@ impl AwsBedrockInferenceClient {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             13,
@@ -702,7 +702,7 @@ impl AwsBedrockInferenceClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
-    #[inline]
+    #[inline(always)]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             14,
@@ -714,7 +714,7 @@ impl AwsBedrockInferenceClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             15,
@@ -726,7 +726,7 @@ impl AwsBedrockInferenceClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             16,
@@ -738,7 +738,7 @@ impl AwsBedrockInferenceClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             17,
@@ -750,7 +750,7 @@ impl AwsBedrockInferenceClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             18,
@@ -762,7 +762,7 @@ impl AwsBedrockInferenceClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
-    #[inline]
+    #[inline(always)]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             19,
@@ -774,7 +774,7 @@ impl AwsBedrockInferenceClient {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
-    #[inline]
+    #[inline(always)]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             20,
@@ -786,7 +786,7 @@ impl AwsBedrockInferenceClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
-    #[inline]
+    #[inline(always)]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             21,
@@ -798,7 +798,7 @@ impl AwsBedrockInferenceClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             22,
@@ -810,7 +810,7 @@ impl AwsBedrockInferenceClient {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
-    #[inline]
+    #[inline(always)]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0.set_known(
             23,
@@ -822,7 +822,7 @@ impl AwsBedrockInferenceClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             24,
@@ -834,7 +834,7 @@ impl AwsBedrockInferenceClient {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             25,
@@ -846,7 +846,7 @@ impl AwsBedrockInferenceClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             26,
@@ -858,7 +858,7 @@ impl AwsBedrockInferenceClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             27,
@@ -870,7 +870,7 @@ impl AwsBedrockInferenceClient {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             28,
@@ -882,7 +882,7 @@ impl AwsBedrockInferenceClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             29,
@@ -894,7 +894,7 @@ impl AwsBedrockInferenceClient {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
-    #[inline]
+    #[inline(always)]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             30,
@@ -906,7 +906,7 @@ impl AwsBedrockInferenceClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -922,7 +922,7 @@ impl AwsBedrockInferenceClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -938,7 +938,7 @@ impl AwsBedrockInferenceClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
@@ -953,7 +953,7 @@ impl AwsBedrockInferenceClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             34,
@@ -965,7 +965,7 @@ impl AwsBedrockInferenceClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             35,
@@ -977,7 +977,7 @@ impl AwsBedrockInferenceClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             36,
@@ -989,7 +989,7 @@ impl AwsBedrockInferenceClient {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
-    #[inline]
+    #[inline(always)]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             37,
@@ -1001,7 +1001,7 @@ impl AwsBedrockInferenceClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             38,
@@ -1013,7 +1013,7 @@ impl AwsBedrockInferenceClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             39,
@@ -1093,7 +1093,7 @@ impl AzureAiInferenceClient {
     /// Azure resource provider namespace as known to the client (see the Azure documentation on resource providers).
     ///
     /// `azure.resource_provider.namespace`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn azure_resource_provider_namespace<V: IntoAttributeValue<String>>(
         mut self,
         value: V,
@@ -1108,7 +1108,7 @@ impl AzureAiInferenceClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -1120,7 +1120,7 @@ impl AzureAiInferenceClient {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -1132,7 +1132,7 @@ impl AzureAiInferenceClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             6,
@@ -1144,7 +1144,7 @@ impl AzureAiInferenceClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -1160,7 +1160,7 @@ impl AzureAiInferenceClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -1176,7 +1176,7 @@ impl AzureAiInferenceClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
-    #[inline]
+    #[inline(always)]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
@@ -1191,7 +1191,7 @@ impl AzureAiInferenceClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             10,
@@ -1203,7 +1203,7 @@ impl AzureAiInferenceClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0.set_known(
             11,
@@ -1215,7 +1215,7 @@ impl AzureAiInferenceClient {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             12,
@@ -1227,7 +1227,7 @@ impl AzureAiInferenceClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
-    #[inline]
+    #[inline(always)]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             13,
@@ -1239,7 +1239,7 @@ impl AzureAiInferenceClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             14,
@@ -1251,7 +1251,7 @@ impl AzureAiInferenceClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             15,
@@ -1263,7 +1263,7 @@ impl AzureAiInferenceClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             16,
@@ -1275,7 +1275,7 @@ impl AzureAiInferenceClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             17,
@@ -1287,7 +1287,7 @@ impl AzureAiInferenceClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
-    #[inline]
+    #[inline(always)]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             18,
@@ -1299,7 +1299,7 @@ impl AzureAiInferenceClient {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
-    #[inline]
+    #[inline(always)]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             19,
@@ -1311,7 +1311,7 @@ impl AzureAiInferenceClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
-    #[inline]
+    #[inline(always)]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             20,
@@ -1323,7 +1323,7 @@ impl AzureAiInferenceClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             21,
@@ -1335,7 +1335,7 @@ impl AzureAiInferenceClient {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
-    #[inline]
+    #[inline(always)]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0.set_known(
             22,
@@ -1347,7 +1347,7 @@ impl AzureAiInferenceClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             23,
@@ -1359,7 +1359,7 @@ impl AzureAiInferenceClient {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: conditionally_required: When the request sets it..
-    #[inline]
+    #[inline(always)]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             24,
@@ -1371,7 +1371,7 @@ impl AzureAiInferenceClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             25,
@@ -1383,7 +1383,7 @@ impl AzureAiInferenceClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             26,
@@ -1395,7 +1395,7 @@ impl AzureAiInferenceClient {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             27,
@@ -1407,7 +1407,7 @@ impl AzureAiInferenceClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             28,
@@ -1419,7 +1419,7 @@ impl AzureAiInferenceClient {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
-    #[inline]
+    #[inline(always)]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             29,
@@ -1431,7 +1431,7 @@ impl AzureAiInferenceClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -1447,7 +1447,7 @@ impl AzureAiInferenceClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -1463,7 +1463,7 @@ impl AzureAiInferenceClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
@@ -1478,7 +1478,7 @@ impl AzureAiInferenceClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             33,
@@ -1490,7 +1490,7 @@ impl AzureAiInferenceClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             34,
@@ -1502,7 +1502,7 @@ impl AzureAiInferenceClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             35,
@@ -1514,7 +1514,7 @@ impl AzureAiInferenceClient {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
-    #[inline]
+    #[inline(always)]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             36,
@@ -1526,7 +1526,7 @@ impl AzureAiInferenceClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             37,
@@ -1538,7 +1538,7 @@ impl AzureAiInferenceClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When it differs from 443.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             38,
@@ -1621,7 +1621,7 @@ impl OpenaiFetchResponseClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -1633,7 +1633,7 @@ impl OpenaiFetchResponseClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -1649,7 +1649,7 @@ impl OpenaiFetchResponseClient {
     /// Position (last event already received) from which a streamed response is resumed.
     ///
     /// `gen_ai.request.stream_cursor`: conditionally_required: When the fetch continues a stream part-way..
-    #[inline]
+    #[inline(always)]
     pub fn request_stream_cursor<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             6,
@@ -1661,7 +1661,7 @@ impl OpenaiFetchResponseClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             7,
@@ -1673,7 +1673,7 @@ impl OpenaiFetchResponseClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             8,
@@ -1685,7 +1685,7 @@ impl OpenaiFetchResponseClient {
     /// Lifecycle state of a response as the provider reports it when the response is polled or fetched.
     ///
     /// `gen_ai.response.status`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_status<V: IntoAttributeValue<super::enums::ResponseStatus>>(
         mut self,
         value: V,
@@ -1701,7 +1701,7 @@ impl OpenaiFetchResponseClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -1717,7 +1717,7 @@ impl OpenaiFetchResponseClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -1733,7 +1733,7 @@ impl OpenaiFetchResponseClient {
     /// Which OpenAI API family the call goes to.
     ///
     /// `openai.api.type`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn openai_api_type<V: IntoAttributeValue<super::enums::OpenaiApiType>>(
         mut self,
         value: V,
@@ -1748,7 +1748,7 @@ impl OpenaiFetchResponseClient {
     /// Service tier that served the response.
     ///
     /// `openai.response.service_tier`: conditionally_required: When a response arrived and names a service tier..
-    #[inline]
+    #[inline(always)]
     pub fn openai_response_service_tier<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             13,
@@ -1760,7 +1760,7 @@ impl OpenaiFetchResponseClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             14,
@@ -1772,7 +1772,7 @@ impl OpenaiFetchResponseClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             15,
@@ -1859,7 +1859,7 @@ impl OpenaiInferenceClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -1871,7 +1871,7 @@ impl OpenaiInferenceClient {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -1883,7 +1883,7 @@ impl OpenaiInferenceClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             6,
@@ -1895,7 +1895,7 @@ impl OpenaiInferenceClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -1911,7 +1911,7 @@ impl OpenaiInferenceClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -1927,7 +1927,7 @@ impl OpenaiInferenceClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
-    #[inline]
+    #[inline(always)]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
@@ -1942,7 +1942,7 @@ impl OpenaiInferenceClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             10,
@@ -1954,7 +1954,7 @@ impl OpenaiInferenceClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0.set_known(
             11,
@@ -1966,7 +1966,7 @@ impl OpenaiInferenceClient {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             12,
@@ -1978,7 +1978,7 @@ impl OpenaiInferenceClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
-    #[inline]
+    #[inline(always)]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             13,
@@ -1990,7 +1990,7 @@ impl OpenaiInferenceClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             14,
@@ -2002,7 +2002,7 @@ impl OpenaiInferenceClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             15,
@@ -2014,7 +2014,7 @@ impl OpenaiInferenceClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             16,
@@ -2026,7 +2026,7 @@ impl OpenaiInferenceClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
-    #[inline]
+    #[inline(always)]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             17,
@@ -2038,7 +2038,7 @@ impl OpenaiInferenceClient {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
-    #[inline]
+    #[inline(always)]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             18,
@@ -2050,7 +2050,7 @@ impl OpenaiInferenceClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
-    #[inline]
+    #[inline(always)]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             19,
@@ -2062,7 +2062,7 @@ impl OpenaiInferenceClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             20,
@@ -2074,7 +2074,7 @@ impl OpenaiInferenceClient {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
-    #[inline]
+    #[inline(always)]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0.set_known(
             21,
@@ -2086,7 +2086,7 @@ impl OpenaiInferenceClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             22,
@@ -2098,7 +2098,7 @@ impl OpenaiInferenceClient {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: conditionally_required: When the request sets it..
-    #[inline]
+    #[inline(always)]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             23,
@@ -2110,7 +2110,7 @@ impl OpenaiInferenceClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             24,
@@ -2122,7 +2122,7 @@ impl OpenaiInferenceClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             25,
@@ -2134,7 +2134,7 @@ impl OpenaiInferenceClient {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             26,
@@ -2146,7 +2146,7 @@ impl OpenaiInferenceClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             27,
@@ -2158,7 +2158,7 @@ impl OpenaiInferenceClient {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
-    #[inline]
+    #[inline(always)]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             28,
@@ -2170,7 +2170,7 @@ impl OpenaiInferenceClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -2186,7 +2186,7 @@ impl OpenaiInferenceClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -2202,7 +2202,7 @@ impl OpenaiInferenceClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
@@ -2217,7 +2217,7 @@ impl OpenaiInferenceClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             32,
@@ -2229,7 +2229,7 @@ impl OpenaiInferenceClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             33,
@@ -2241,7 +2241,7 @@ impl OpenaiInferenceClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             34,
@@ -2253,7 +2253,7 @@ impl OpenaiInferenceClient {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
-    #[inline]
+    #[inline(always)]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             35,
@@ -2265,7 +2265,7 @@ impl OpenaiInferenceClient {
     /// Which OpenAI API family the call goes to.
     ///
     /// `openai.api.type`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn openai_api_type<V: IntoAttributeValue<super::enums::OpenaiApiType>>(
         mut self,
         value: V,
@@ -2280,7 +2280,7 @@ impl OpenaiInferenceClient {
     /// Service tier asked for in the request; a named tier, `default` or `auto`.
     ///
     /// `openai.request.service_tier`: conditionally_required: When the request sets a service tier other than `auto`..
-    #[inline]
+    #[inline(always)]
     pub fn openai_request_service_tier<
         V: IntoAttributeValue<super::enums::OpenaiRequestServiceTier>,
     >(
@@ -2300,7 +2300,7 @@ impl OpenaiInferenceClient {
     /// Service tier that served the response.
     ///
     /// `openai.response.service_tier`: conditionally_required: When a response arrived and names a service tier..
-    #[inline]
+    #[inline(always)]
     pub fn openai_response_service_tier<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             38,
@@ -2312,7 +2312,7 @@ impl OpenaiInferenceClient {
     /// Fingerprint of the backend configuration, useful to spot changes in the serving environment.
     ///
     /// `openai.response.system_fingerprint`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn openai_response_system_fingerprint<V: IntoAttributeValue<String>>(
         mut self,
         value: V,
@@ -2327,7 +2327,7 @@ impl OpenaiInferenceClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             40,
@@ -2339,7 +2339,7 @@ impl OpenaiInferenceClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             41,
@@ -2413,7 +2413,7 @@ impl GenAiCreateAgentClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             2,
@@ -2425,7 +2425,7 @@ impl GenAiCreateAgentClient {
     /// Free-text description of the GenAI agent, as supplied by the application.
     ///
     /// `gen_ai.agent.description`: conditionally_required: When the application supplies it..
-    #[inline]
+    #[inline(always)]
     pub fn agent_description<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             3,
@@ -2437,7 +2437,7 @@ impl GenAiCreateAgentClient {
     /// Stable, unique identifier of a hosted GenAI agent resource.
     ///
     /// `gen_ai.agent.id`: conditionally_required: When the service assigns one..
-    #[inline]
+    #[inline(always)]
     pub fn agent_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -2449,7 +2449,7 @@ impl GenAiCreateAgentClient {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When the application supplies it.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -2461,7 +2461,7 @@ impl GenAiCreateAgentClient {
     /// Version of the GenAI agent.
     ///
     /// `gen_ai.agent.version`: conditionally_required: When the application supplies it..
-    #[inline]
+    #[inline(always)]
     pub fn agent_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             6,
@@ -2473,7 +2473,7 @@ impl GenAiCreateAgentClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             7,
@@ -2485,7 +2485,7 @@ impl GenAiCreateAgentClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -2501,7 +2501,7 @@ impl GenAiCreateAgentClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             9,
@@ -2513,7 +2513,7 @@ impl GenAiCreateAgentClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             10,
@@ -2588,7 +2588,7 @@ impl GenAiEmbeddingsClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             2,
@@ -2600,7 +2600,7 @@ impl GenAiEmbeddingsClient {
     /// Number of dimensions requested for the output embeddings.
     ///
     /// `gen_ai.embeddings.dimension.count`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn embeddings_dimension_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             3,
@@ -2612,7 +2612,7 @@ impl GenAiEmbeddingsClient {
     /// Encoding formats asked for by an embeddings request, when the request names any.
     ///
     /// `gen_ai.request.encoding_formats`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_encoding_formats<V: IntoAttributeValue<Vec<String>>>(
         mut self,
         value: V,
@@ -2627,7 +2627,7 @@ impl GenAiEmbeddingsClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -2639,7 +2639,7 @@ impl GenAiEmbeddingsClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             6,
@@ -2651,7 +2651,7 @@ impl GenAiEmbeddingsClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             7,
@@ -2663,7 +2663,7 @@ impl GenAiEmbeddingsClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             8,
@@ -2675,7 +2675,7 @@ impl GenAiEmbeddingsClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             9,
@@ -2748,7 +2748,7 @@ impl GenAiExecuteToolInternal {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             2,
@@ -2760,7 +2760,7 @@ impl GenAiExecuteToolInternal {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When the tool is run on behalf of an agent..
-    #[inline]
+    #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             3,
@@ -2772,7 +2772,7 @@ impl GenAiExecuteToolInternal {
     /// Arguments given to the tool call.
     ///
     /// `gen_ai.tool.call.arguments`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_call_arguments<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -2788,7 +2788,7 @@ impl GenAiExecuteToolInternal {
     /// Identifier of one tool call.
     ///
     /// `gen_ai.tool.call.id`: recommended: When known..
-    #[inline]
+    #[inline(always)]
     pub fn tool_call_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -2800,7 +2800,7 @@ impl GenAiExecuteToolInternal {
     /// Value returned by the tool call, when it succeeded and returned something.
     ///
     /// `gen_ai.tool.call.result`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_call_result<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -2816,7 +2816,7 @@ impl GenAiExecuteToolInternal {
     /// Description of the tool.
     ///
     /// `gen_ai.tool.description`: recommended: When known..
-    #[inline]
+    #[inline(always)]
     pub fn tool_description<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             7,
@@ -2828,7 +2828,7 @@ impl GenAiExecuteToolInternal {
     /// Kind of tool the agent uses.
     ///
     /// `gen_ai.tool.type`: recommended: When known.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn tool_type<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             8,
@@ -2908,7 +2908,7 @@ impl GenAiFetchResponseClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             3,
@@ -2920,7 +2920,7 @@ impl GenAiFetchResponseClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -2936,7 +2936,7 @@ impl GenAiFetchResponseClient {
     /// Position (last event already received) from which a streamed response is resumed.
     ///
     /// `gen_ai.request.stream_cursor`: conditionally_required: When the fetch continues a stream part-way..
-    #[inline]
+    #[inline(always)]
     pub fn request_stream_cursor<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -2948,7 +2948,7 @@ impl GenAiFetchResponseClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             6,
@@ -2960,7 +2960,7 @@ impl GenAiFetchResponseClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             7,
@@ -2972,7 +2972,7 @@ impl GenAiFetchResponseClient {
     /// Lifecycle state of a response as the provider reports it when the response is polled or fetched.
     ///
     /// `gen_ai.response.status`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_status<V: IntoAttributeValue<super::enums::ResponseStatus>>(
         mut self,
         value: V,
@@ -2988,7 +2988,7 @@ impl GenAiFetchResponseClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -3004,7 +3004,7 @@ impl GenAiFetchResponseClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -3020,7 +3020,7 @@ impl GenAiFetchResponseClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             11,
@@ -3032,7 +3032,7 @@ impl GenAiFetchResponseClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             12,
@@ -3112,7 +3112,7 @@ impl GenAiInferenceClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             3,
@@ -3124,7 +3124,7 @@ impl GenAiInferenceClient {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -3136,7 +3136,7 @@ impl GenAiInferenceClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -3148,7 +3148,7 @@ impl GenAiInferenceClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -3164,7 +3164,7 @@ impl GenAiInferenceClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -3180,7 +3180,7 @@ impl GenAiInferenceClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
-    #[inline]
+    #[inline(always)]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
@@ -3195,7 +3195,7 @@ impl GenAiInferenceClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             9,
@@ -3207,7 +3207,7 @@ impl GenAiInferenceClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0.set_known(
             10,
@@ -3219,7 +3219,7 @@ impl GenAiInferenceClient {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             11,
@@ -3231,7 +3231,7 @@ impl GenAiInferenceClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
-    #[inline]
+    #[inline(always)]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             12,
@@ -3243,7 +3243,7 @@ impl GenAiInferenceClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             13,
@@ -3255,7 +3255,7 @@ impl GenAiInferenceClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             14,
@@ -3267,7 +3267,7 @@ impl GenAiInferenceClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             15,
@@ -3279,7 +3279,7 @@ impl GenAiInferenceClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             16,
@@ -3291,7 +3291,7 @@ impl GenAiInferenceClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
-    #[inline]
+    #[inline(always)]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             17,
@@ -3303,7 +3303,7 @@ impl GenAiInferenceClient {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
-    #[inline]
+    #[inline(always)]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             18,
@@ -3315,7 +3315,7 @@ impl GenAiInferenceClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
-    #[inline]
+    #[inline(always)]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             19,
@@ -3327,7 +3327,7 @@ impl GenAiInferenceClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             20,
@@ -3339,7 +3339,7 @@ impl GenAiInferenceClient {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
-    #[inline]
+    #[inline(always)]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0.set_known(
             21,
@@ -3351,7 +3351,7 @@ impl GenAiInferenceClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             22,
@@ -3363,7 +3363,7 @@ impl GenAiInferenceClient {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: conditionally_required: When the request sets it..
-    #[inline]
+    #[inline(always)]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             23,
@@ -3375,7 +3375,7 @@ impl GenAiInferenceClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             24,
@@ -3387,7 +3387,7 @@ impl GenAiInferenceClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             25,
@@ -3399,7 +3399,7 @@ impl GenAiInferenceClient {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             26,
@@ -3411,7 +3411,7 @@ impl GenAiInferenceClient {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             27,
@@ -3423,7 +3423,7 @@ impl GenAiInferenceClient {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
-    #[inline]
+    #[inline(always)]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             28,
@@ -3435,7 +3435,7 @@ impl GenAiInferenceClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -3451,7 +3451,7 @@ impl GenAiInferenceClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -3467,7 +3467,7 @@ impl GenAiInferenceClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
@@ -3482,7 +3482,7 @@ impl GenAiInferenceClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             32,
@@ -3494,7 +3494,7 @@ impl GenAiInferenceClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             33,
@@ -3506,7 +3506,7 @@ impl GenAiInferenceClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             34,
@@ -3518,7 +3518,7 @@ impl GenAiInferenceClient {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
-    #[inline]
+    #[inline(always)]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             35,
@@ -3530,7 +3530,7 @@ impl GenAiInferenceClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             36,
@@ -3542,7 +3542,7 @@ impl GenAiInferenceClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             37,
@@ -3616,7 +3616,7 @@ impl GenAiInvokeAgentClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             2,
@@ -3628,7 +3628,7 @@ impl GenAiInvokeAgentClient {
     /// Free-text description of the GenAI agent, as supplied by the application.
     ///
     /// `gen_ai.agent.description`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn agent_description<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             3,
@@ -3640,7 +3640,7 @@ impl GenAiInvokeAgentClient {
     /// Stable, unique identifier of a hosted GenAI agent resource.
     ///
     /// `gen_ai.agent.id`: conditionally_required: When the service assigns one..
-    #[inline]
+    #[inline(always)]
     pub fn agent_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -3652,7 +3652,7 @@ impl GenAiInvokeAgentClient {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When known.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -3664,7 +3664,7 @@ impl GenAiInvokeAgentClient {
     /// Version of the GenAI agent.
     ///
     /// `gen_ai.agent.version`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn agent_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             6,
@@ -3676,7 +3676,7 @@ impl GenAiInvokeAgentClient {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             7,
@@ -3688,7 +3688,7 @@ impl GenAiInvokeAgentClient {
     /// Identifier of the data source.
     ///
     /// `gen_ai.data_source.id`: conditionally_required: When the agent uses a data source..
-    #[inline]
+    #[inline(always)]
     pub fn data_source_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             8,
@@ -3700,7 +3700,7 @@ impl GenAiInvokeAgentClient {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -3716,7 +3716,7 @@ impl GenAiInvokeAgentClient {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -3732,7 +3732,7 @@ impl GenAiInvokeAgentClient {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
-    #[inline]
+    #[inline(always)]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
@@ -3747,7 +3747,7 @@ impl GenAiInvokeAgentClient {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
-    #[inline]
+    #[inline(always)]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             12,
@@ -3759,7 +3759,7 @@ impl GenAiInvokeAgentClient {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             13,
@@ -3771,7 +3771,7 @@ impl GenAiInvokeAgentClient {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             14,
@@ -3783,7 +3783,7 @@ impl GenAiInvokeAgentClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: recommended: When the agent is bound to one model.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             15,
@@ -3795,7 +3795,7 @@ impl GenAiInvokeAgentClient {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             16,
@@ -3807,7 +3807,7 @@ impl GenAiInvokeAgentClient {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
-    #[inline]
+    #[inline(always)]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             17,
@@ -3819,7 +3819,7 @@ impl GenAiInvokeAgentClient {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
-    #[inline]
+    #[inline(always)]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             18,
@@ -3831,7 +3831,7 @@ impl GenAiInvokeAgentClient {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             19,
@@ -3843,7 +3843,7 @@ impl GenAiInvokeAgentClient {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             20,
@@ -3855,7 +3855,7 @@ impl GenAiInvokeAgentClient {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             21,
@@ -3867,7 +3867,7 @@ impl GenAiInvokeAgentClient {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             22,
@@ -3879,7 +3879,7 @@ impl GenAiInvokeAgentClient {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -3895,7 +3895,7 @@ impl GenAiInvokeAgentClient {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -3911,7 +3911,7 @@ impl GenAiInvokeAgentClient {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
@@ -3926,7 +3926,7 @@ impl GenAiInvokeAgentClient {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             26,
@@ -3938,7 +3938,7 @@ impl GenAiInvokeAgentClient {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             27,
@@ -3950,7 +3950,7 @@ impl GenAiInvokeAgentClient {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             28,
@@ -3962,7 +3962,7 @@ impl GenAiInvokeAgentClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             29,
@@ -3974,7 +3974,7 @@ impl GenAiInvokeAgentClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             30,
@@ -4040,7 +4040,7 @@ impl GenAiInvokeAgentInternal {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             1,
@@ -4052,7 +4052,7 @@ impl GenAiInvokeAgentInternal {
     /// Free-text description of the GenAI agent, as supplied by the application.
     ///
     /// `gen_ai.agent.description`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn agent_description<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             2,
@@ -4064,7 +4064,7 @@ impl GenAiInvokeAgentInternal {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When known.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             3,
@@ -4076,7 +4076,7 @@ impl GenAiInvokeAgentInternal {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -4088,7 +4088,7 @@ impl GenAiInvokeAgentInternal {
     /// Identifier of the data source.
     ///
     /// `gen_ai.data_source.id`: conditionally_required: When the agent uses a data source..
-    #[inline]
+    #[inline(always)]
     pub fn data_source_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -4100,7 +4100,7 @@ impl GenAiInvokeAgentInternal {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -4116,7 +4116,7 @@ impl GenAiInvokeAgentInternal {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -4132,7 +4132,7 @@ impl GenAiInvokeAgentInternal {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
-    #[inline]
+    #[inline(always)]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
@@ -4147,7 +4147,7 @@ impl GenAiInvokeAgentInternal {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
-    #[inline]
+    #[inline(always)]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             9,
@@ -4159,7 +4159,7 @@ impl GenAiInvokeAgentInternal {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             10,
@@ -4171,7 +4171,7 @@ impl GenAiInvokeAgentInternal {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             11,
@@ -4183,7 +4183,7 @@ impl GenAiInvokeAgentInternal {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: recommended: When the agent is bound to one model.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             12,
@@ -4195,7 +4195,7 @@ impl GenAiInvokeAgentInternal {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             13,
@@ -4207,7 +4207,7 @@ impl GenAiInvokeAgentInternal {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
-    #[inline]
+    #[inline(always)]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             14,
@@ -4219,7 +4219,7 @@ impl GenAiInvokeAgentInternal {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             15,
@@ -4231,7 +4231,7 @@ impl GenAiInvokeAgentInternal {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             16,
@@ -4243,7 +4243,7 @@ impl GenAiInvokeAgentInternal {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0.set_known(
             17,
@@ -4255,7 +4255,7 @@ impl GenAiInvokeAgentInternal {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0.set_known(
             18,
@@ -4267,7 +4267,7 @@ impl GenAiInvokeAgentInternal {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -4283,7 +4283,7 @@ impl GenAiInvokeAgentInternal {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -4299,7 +4299,7 @@ impl GenAiInvokeAgentInternal {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
@@ -4314,7 +4314,7 @@ impl GenAiInvokeAgentInternal {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             22,
@@ -4326,7 +4326,7 @@ impl GenAiInvokeAgentInternal {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             23,
@@ -4338,7 +4338,7 @@ impl GenAiInvokeAgentInternal {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             24,
@@ -4404,7 +4404,7 @@ impl GenAiInvokeWorkflowInternal {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             1,
@@ -4416,7 +4416,7 @@ impl GenAiInvokeWorkflowInternal {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -4432,7 +4432,7 @@ impl GenAiInvokeWorkflowInternal {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -4448,7 +4448,7 @@ impl GenAiInvokeWorkflowInternal {
     /// Name the application gives the GenAI workflow.
     ///
     /// `gen_ai.workflow.name`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn workflow_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -4514,7 +4514,7 @@ impl GenAiMemoryClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             2,
@@ -4526,7 +4526,7 @@ impl GenAiMemoryClient {
     /// Query text used to search memory.
     ///
     /// `gen_ai.memory.query.text`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn memory_query_text<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             3,
@@ -4538,7 +4538,7 @@ impl GenAiMemoryClient {
     /// Number of memory records the operation deals with.
     ///
     /// `gen_ai.memory.record.count`: recommended: When records are involved and their number is known..
-    #[inline]
+    #[inline(always)]
     pub fn memory_record_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -4550,7 +4550,7 @@ impl GenAiMemoryClient {
     /// Identifier of one memory record.
     ///
     /// `gen_ai.memory.record.id`: conditionally_required: When the operation targets one particular record..
-    #[inline]
+    #[inline(always)]
     pub fn memory_record_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             5,
@@ -4562,7 +4562,7 @@ impl GenAiMemoryClient {
     /// Memory records written or read by a memory operation.
     ///
     /// `gen_ai.memory.records`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn memory_records<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -4578,7 +4578,7 @@ impl GenAiMemoryClient {
     /// Identifier of the memory store.
     ///
     /// `gen_ai.memory.store.id`: conditionally_required: When the operation targets an identifiable store..
-    #[inline]
+    #[inline(always)]
     pub fn memory_store_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             7,
@@ -4590,7 +4590,7 @@ impl GenAiMemoryClient {
     /// The GenAI provider, as far as the instrumentation on the client or server side can tell.
     ///
     /// `gen_ai.provider.name`: conditionally_required: When a named external GenAI provider or service handles the operation..
-    #[inline]
+    #[inline(always)]
     pub fn provider_name<V: IntoAttributeValue<super::enums::ProviderName>>(
         mut self,
         value: V,
@@ -4605,7 +4605,7 @@ impl GenAiMemoryClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             9,
@@ -4617,7 +4617,7 @@ impl GenAiMemoryClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             10,
@@ -4679,7 +4679,7 @@ impl GenAiPlanInternal {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             1,
@@ -4691,7 +4691,7 @@ impl GenAiPlanInternal {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             2,
@@ -4758,7 +4758,7 @@ impl GenAiRetrievalClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             1,
@@ -4770,7 +4770,7 @@ impl GenAiRetrievalClient {
     /// Identifier of the data source.
     ///
     /// `gen_ai.data_source.id`: conditionally_required: When the retrieval targets an identifiable data source..
-    #[inline]
+    #[inline(always)]
     pub fn data_source_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             2,
@@ -4782,7 +4782,7 @@ impl GenAiRetrievalClient {
     /// The GenAI provider, as far as the instrumentation on the client or server side can tell.
     ///
     /// `gen_ai.provider.name`: conditionally_required: When a provider is involved..
-    #[inline]
+    #[inline(always)]
     pub fn provider_name<V: IntoAttributeValue<super::enums::ProviderName>>(
         mut self,
         value: V,
@@ -4797,7 +4797,7 @@ impl GenAiRetrievalClient {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -4809,7 +4809,7 @@ impl GenAiRetrievalClient {
     /// Documents returned by a retrieval.
     ///
     /// `gen_ai.retrieval.documents`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn retrieval_documents<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -4825,7 +4825,7 @@ impl GenAiRetrievalClient {
     /// Text of the query sent to the retriever.
     ///
     /// `gen_ai.retrieval.query.text`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn retrieval_query_text<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             6,
@@ -4837,7 +4837,7 @@ impl GenAiRetrievalClient {
     /// Maximum number of documents requested from the retriever for the query (named `k`, `limit` or `max_num_results` by various APIs).
     ///
     /// `gen_ai.retrieval.top_k`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn retrieval_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             7,
@@ -4849,7 +4849,7 @@ impl GenAiRetrievalClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             8,
@@ -4861,7 +4861,7 @@ impl GenAiRetrievalClient {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             9,
@@ -4931,7 +4931,7 @@ impl McpClient {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             2,
@@ -4943,7 +4943,7 @@ impl McpClient {
     /// Name of the GenAI operation.
     ///
     /// `gen_ai.operation.name`: recommended: Set to `execute_tool` when the operation is a tool call; SHOULD NOT be set for other operations..
-    #[inline]
+    #[inline(always)]
     pub fn operation_name<V: IntoAttributeValue<super::enums::OperationName>>(
         mut self,
         value: V,
@@ -4958,7 +4958,7 @@ impl McpClient {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the operation concerns a particular prompt..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -4970,7 +4970,7 @@ impl McpClient {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0.set_known(
             5,
@@ -4982,7 +4982,7 @@ impl McpClient {
     /// Arguments given to the tool call.
     ///
     /// `gen_ai.tool.call.arguments`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_call_arguments<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -4998,7 +4998,7 @@ impl McpClient {
     /// Value returned by the tool call, when it succeeded and returned something.
     ///
     /// `gen_ai.tool.call.result`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_call_result<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -5014,7 +5014,7 @@ impl McpClient {
     /// Name of the tool the agent uses.
     ///
     /// `gen_ai.tool.name`: conditionally_required: When the operation concerns a particular tool..
-    #[inline]
+    #[inline(always)]
     pub fn tool_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             8,
@@ -5026,7 +5026,7 @@ impl McpClient {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
-    #[inline]
+    #[inline(always)]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             9,
@@ -5038,7 +5038,7 @@ impl McpClient {
     /// The JSON-RPC request `id`, rendered as a string; the matching response carries the same value.
     ///
     /// `jsonrpc.request.id`: conditionally_required: When the message is a request (not a notification)..
-    #[inline]
+    #[inline(always)]
     pub fn jsonrpc_request_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             10,
@@ -5050,7 +5050,7 @@ impl McpClient {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             11,
@@ -5062,7 +5062,7 @@ impl McpClient {
     /// URI of the resource the request or notification refers to.
     ///
     /// `mcp.resource.uri`: conditionally_required: When the request type takes a resource URI parameter..
-    #[inline]
+    #[inline(always)]
     pub fn mcp_resource_uri<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             12,
@@ -5074,7 +5074,7 @@ impl McpClient {
     /// Identifier of the MCP session (see the MCP transport specification on session management).
     ///
     /// `mcp.session.id`: recommended: When the request or notification belongs to a session..
-    #[inline]
+    #[inline(always)]
     pub fn mcp_session_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             13,
@@ -5086,7 +5086,7 @@ impl McpClient {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             14,
@@ -5098,7 +5098,7 @@ impl McpClient {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             15,
@@ -5110,7 +5110,7 @@ impl McpClient {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
@@ -5125,7 +5125,7 @@ impl McpClient {
     /// RPC status code returned by the server or produced by the client.
     ///
     /// `rpc.response.status_code`: conditionally_required: When the response carries an error code..
-    #[inline]
+    #[inline(always)]
     pub fn rpc_response_status_code<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             17,
@@ -5137,7 +5137,7 @@ impl McpClient {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             18,
@@ -5149,7 +5149,7 @@ impl McpClient {
     /// Port number of the server.
     ///
     /// `server.port`: recommended: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             19,
@@ -5219,7 +5219,7 @@ impl McpServer {
     /// Host name of the client, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `client.address`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn client_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             2,
@@ -5231,7 +5231,7 @@ impl McpServer {
     /// Port number of the client.
     ///
     /// `client.port`: recommended: When `client.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn client_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0.set_known(
             3,
@@ -5243,7 +5243,7 @@ impl McpServer {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0.set_known(
             4,
@@ -5255,7 +5255,7 @@ impl McpServer {
     /// Name of the GenAI operation.
     ///
     /// `gen_ai.operation.name`: recommended: Set to `execute_tool` when the operation is a tool call; SHOULD NOT be set for other operations..
-    #[inline]
+    #[inline(always)]
     pub fn operation_name<V: IntoAttributeValue<super::enums::OperationName>>(
         mut self,
         value: V,
@@ -5270,7 +5270,7 @@ impl McpServer {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the operation concerns a particular prompt..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             6,
@@ -5282,7 +5282,7 @@ impl McpServer {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0.set_known(
             7,
@@ -5294,7 +5294,7 @@ impl McpServer {
     /// Arguments given to the tool call.
     ///
     /// `gen_ai.tool.call.arguments`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_call_arguments<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -5310,7 +5310,7 @@ impl McpServer {
     /// Value returned by the tool call, when it succeeded and returned something.
     ///
     /// `gen_ai.tool.call.result`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_call_result<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -5326,7 +5326,7 @@ impl McpServer {
     /// Name of the tool the agent uses.
     ///
     /// `gen_ai.tool.name`: conditionally_required: When the operation concerns a particular tool..
-    #[inline]
+    #[inline(always)]
     pub fn tool_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             10,
@@ -5338,7 +5338,7 @@ impl McpServer {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
-    #[inline]
+    #[inline(always)]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             11,
@@ -5350,7 +5350,7 @@ impl McpServer {
     /// The JSON-RPC request `id`, rendered as a string; the matching response carries the same value.
     ///
     /// `jsonrpc.request.id`: conditionally_required: When the message is a request (not a notification)..
-    #[inline]
+    #[inline(always)]
     pub fn jsonrpc_request_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             12,
@@ -5362,7 +5362,7 @@ impl McpServer {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             13,
@@ -5374,7 +5374,7 @@ impl McpServer {
     /// URI of the resource the request or notification refers to.
     ///
     /// `mcp.resource.uri`: conditionally_required: When the request type takes a resource URI parameter..
-    #[inline]
+    #[inline(always)]
     pub fn mcp_resource_uri<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             14,
@@ -5386,7 +5386,7 @@ impl McpServer {
     /// Identifier of the MCP session (see the MCP transport specification on session management).
     ///
     /// `mcp.session.id`: recommended: When the request or notification belongs to a session..
-    #[inline]
+    #[inline(always)]
     pub fn mcp_session_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             15,
@@ -5398,7 +5398,7 @@ impl McpServer {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             16,
@@ -5410,7 +5410,7 @@ impl McpServer {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             17,
@@ -5422,7 +5422,7 @@ impl McpServer {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
@@ -5437,7 +5437,7 @@ impl McpServer {
     /// RPC status code returned by the server or produced by the client.
     ///
     /// `rpc.response.status_code`: conditionally_required: When the response carries an error code..
-    #[inline]
+    #[inline(always)]
     pub fn rpc_response_status_code<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0.set_known(
             19,
@@ -5517,7 +5517,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -5526,7 +5526,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// The GenAI provider, as far as the instrumentation on the client or server side can tell.
     ///
     /// `gen_ai.provider.name`: conditionally_required: When the operation calls a GenAI provider..
-    #[inline]
+    #[inline(always)]
     pub fn provider_name<V: IntoAttributeValue<super::enums::ProviderName>>(
         mut self,
         value: V,
@@ -5539,7 +5539,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -5548,7 +5548,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -5557,7 +5557,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -5566,7 +5566,7 @@ impl GenAiClientOperationDurationMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -5635,7 +5635,7 @@ impl GenAiClientOperationTimePerOutputChunkMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -5644,7 +5644,7 @@ impl GenAiClientOperationTimePerOutputChunkMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -5653,7 +5653,7 @@ impl GenAiClientOperationTimePerOutputChunkMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -5662,7 +5662,7 @@ impl GenAiClientOperationTimePerOutputChunkMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -5731,7 +5731,7 @@ impl GenAiClientOperationTimeToFirstChunkMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -5740,7 +5740,7 @@ impl GenAiClientOperationTimeToFirstChunkMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -5749,7 +5749,7 @@ impl GenAiClientOperationTimeToFirstChunkMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -5758,7 +5758,7 @@ impl GenAiClientOperationTimeToFirstChunkMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -5823,7 +5823,7 @@ impl GenAiClientTokenUsageMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -5832,7 +5832,7 @@ impl GenAiClientTokenUsageMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -5841,7 +5841,7 @@ impl GenAiClientTokenUsageMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -5850,7 +5850,7 @@ impl GenAiClientTokenUsageMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -5901,7 +5901,7 @@ impl GenAiExecuteToolDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -5910,7 +5910,7 @@ impl GenAiExecuteToolDurationMetricAttributes {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When the tool is run on behalf of an agent..
-    #[inline]
+    #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.agent.name").value(value));
@@ -5919,7 +5919,7 @@ impl GenAiExecuteToolDurationMetricAttributes {
     /// Kind of tool the agent uses.
     ///
     /// `gen_ai.tool.type`: recommended: When known..
-    #[inline]
+    #[inline(always)]
     pub fn tool_type<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.tool.type").value(value));
@@ -5967,7 +5967,7 @@ impl GenAiInvokeAgentDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -5976,7 +5976,7 @@ impl GenAiInvokeAgentDurationMetricAttributes {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.agent.name").value(value));
@@ -5985,7 +5985,7 @@ impl GenAiInvokeAgentDurationMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: recommended: When the agent is bound to one model..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -6036,7 +6036,7 @@ impl GenAiInvokeAgentInferenceCallsMetricAttributes {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.agent.name").value(value));
@@ -6085,7 +6085,7 @@ impl GenAiInvokeAgentToolCallsMetricAttributes {
     /// Display name the application gives the GenAI agent.
     ///
     /// `gen_ai.agent.name`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.agent.name").value(value));
@@ -6148,7 +6148,7 @@ impl GenAiServerRequestDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -6157,7 +6157,7 @@ impl GenAiServerRequestDurationMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -6166,7 +6166,7 @@ impl GenAiServerRequestDurationMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -6175,7 +6175,7 @@ impl GenAiServerRequestDurationMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -6184,7 +6184,7 @@ impl GenAiServerRequestDurationMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -6247,7 +6247,7 @@ impl GenAiServerTimePerOutputTokenMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -6256,7 +6256,7 @@ impl GenAiServerTimePerOutputTokenMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -6265,7 +6265,7 @@ impl GenAiServerTimePerOutputTokenMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -6274,7 +6274,7 @@ impl GenAiServerTimePerOutputTokenMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -6337,7 +6337,7 @@ impl GenAiServerTimeToFirstTokenMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -6346,7 +6346,7 @@ impl GenAiServerTimeToFirstTokenMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -6355,7 +6355,7 @@ impl GenAiServerTimeToFirstTokenMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -6364,7 +6364,7 @@ impl GenAiServerTimeToFirstTokenMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -6412,7 +6412,7 @@ impl GenAiWorkflowDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -6421,7 +6421,7 @@ impl GenAiWorkflowDurationMetricAttributes {
     /// Name the application gives the GenAI workflow.
     ///
     /// `gen_ai.workflow.name`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn workflow_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.workflow.name").value(value));
@@ -6475,7 +6475,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -6484,7 +6484,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Name of the GenAI operation.
     ///
     /// `gen_ai.operation.name`: recommended: Set to `execute_tool` when the operation is a tool call; SHOULD NOT be set for other operations..
-    #[inline]
+    #[inline(always)]
     pub fn operation_name<V: IntoAttributeValue<super::enums::OperationName>>(
         mut self,
         value: V,
@@ -6497,7 +6497,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the operation concerns a particular prompt..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.prompt.name").value(value));
@@ -6506,7 +6506,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0
             .push(TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value));
@@ -6515,7 +6515,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Name of the tool the agent uses.
     ///
     /// `gen_ai.tool.name`: conditionally_required: When the operation concerns a particular tool..
-    #[inline]
+    #[inline(always)]
     pub fn tool_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.tool.name").value(value));
@@ -6524,7 +6524,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
-    #[inline]
+    #[inline(always)]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("jsonrpc.protocol.version").value(value));
@@ -6533,7 +6533,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.protocol.version").value(value));
@@ -6542,7 +6542,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// URI of the resource the request or notification refers to.
     ///
     /// `mcp.resource.uri`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn mcp_resource_uri<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.resource.uri").value(value));
@@ -6551,7 +6551,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.name").value(value));
@@ -6560,7 +6560,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.version").value(value));
@@ -6569,7 +6569,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
@@ -6582,7 +6582,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// RPC status code returned by the server or produced by the client.
     ///
     /// `rpc.response.status_code`: conditionally_required: When the response carries an error code..
-    #[inline]
+    #[inline(always)]
     pub fn rpc_response_status_code<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("rpc.response.status_code").value(value));
@@ -6591,7 +6591,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -6600,7 +6600,7 @@ impl McpClientOperationDurationMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: recommended: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -6648,7 +6648,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the session ends with an error..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -6657,7 +6657,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
-    #[inline]
+    #[inline(always)]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("jsonrpc.protocol.version").value(value));
@@ -6666,7 +6666,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.protocol.version").value(value));
@@ -6675,7 +6675,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.name").value(value));
@@ -6684,7 +6684,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.version").value(value));
@@ -6693,7 +6693,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
@@ -6706,7 +6706,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -6715,7 +6715,7 @@ impl McpClientSessionDurationMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: recommended: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -6769,7 +6769,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -6778,7 +6778,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Name of the GenAI operation.
     ///
     /// `gen_ai.operation.name`: recommended: Set to `execute_tool` when the operation is a tool call; SHOULD NOT be set for other operations..
-    #[inline]
+    #[inline(always)]
     pub fn operation_name<V: IntoAttributeValue<super::enums::OperationName>>(
         mut self,
         value: V,
@@ -6791,7 +6791,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the operation concerns a particular prompt..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.prompt.name").value(value));
@@ -6800,7 +6800,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0
             .push(TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value));
@@ -6809,7 +6809,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Name of the tool the agent uses.
     ///
     /// `gen_ai.tool.name`: conditionally_required: When the operation concerns a particular tool..
-    #[inline]
+    #[inline(always)]
     pub fn tool_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.tool.name").value(value));
@@ -6818,7 +6818,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
-    #[inline]
+    #[inline(always)]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("jsonrpc.protocol.version").value(value));
@@ -6827,7 +6827,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.protocol.version").value(value));
@@ -6836,7 +6836,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// URI of the resource the request or notification refers to.
     ///
     /// `mcp.resource.uri`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn mcp_resource_uri<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.resource.uri").value(value));
@@ -6845,7 +6845,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.name").value(value));
@@ -6854,7 +6854,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.version").value(value));
@@ -6863,7 +6863,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
@@ -6876,7 +6876,7 @@ impl McpServerOperationDurationMetricAttributes {
     /// RPC status code returned by the server or produced by the client.
     ///
     /// `rpc.response.status_code`: conditionally_required: When the response carries an error code..
-    #[inline]
+    #[inline(always)]
     pub fn rpc_response_status_code<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("rpc.response.status_code").value(value));
@@ -6924,7 +6924,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: Only when the session ends with an error..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -6933,7 +6933,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// The JSON-RPC version named in the `jsonrpc` member of the request and its response.
     ///
     /// `jsonrpc.protocol.version`: recommended: When it differs from `2.0`..
-    #[inline]
+    #[inline(always)]
     pub fn jsonrpc_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("jsonrpc.protocol.version").value(value));
@@ -6942,7 +6942,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// Model Context Protocol version in use.
     ///
     /// `mcp.protocol.version`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn mcp_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("mcp.protocol.version").value(value));
@@ -6951,7 +6951,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// Application-layer protocol (OSI layer 7 or an equivalent outside the OSI model).
     ///
     /// `network.protocol.name`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.name").value(value));
@@ -6960,7 +6960,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// Version of the protocol actually used on the connection.
     ///
     /// `network.protocol.version`: recommended: When it applies..
-    #[inline]
+    #[inline(always)]
     pub fn network_protocol_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("network.protocol.version").value(value));
@@ -6969,7 +6969,7 @@ impl McpServerSessionDurationMetricAttributes {
     /// Transport-layer protocol (OSI layer 4) or inter-process communication mechanism used for the connection.
     ///
     /// `network.transport`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn network_transport<V: IntoAttributeValue<super::enums::NetworkTransport>>(
         mut self,
         value: V,
@@ -7028,7 +7028,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -7037,7 +7037,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// The GenAI provider, as far as the instrumentation on the client or server side can tell.
     ///
     /// `gen_ai.provider.name`: conditionally_required: When the operation calls a GenAI provider..
-    #[inline]
+    #[inline(always)]
     pub fn provider_name<V: IntoAttributeValue<super::enums::ProviderName>>(
         mut self,
         value: V,
@@ -7050,7 +7050,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -7059,7 +7059,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -7068,7 +7068,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Service tier that served the response.
     ///
     /// `openai.response.service_tier`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn openai_response_service_tier<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("openai.response.service_tier").value(value));
@@ -7077,7 +7077,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Fingerprint of the backend configuration, useful to spot changes in the serving environment.
     ///
     /// `openai.response.system_fingerprint`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn openai_response_system_fingerprint<V: IntoAttributeValue<String>>(
         mut self,
         value: V,
@@ -7089,7 +7089,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -7098,7 +7098,7 @@ impl OpenaiClientOperationDurationMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -7163,7 +7163,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -7172,7 +7172,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -7181,7 +7181,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Service tier that served the response.
     ///
     /// `openai.response.service_tier`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn openai_response_service_tier<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("openai.response.service_tier").value(value));
@@ -7190,7 +7190,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Fingerprint of the backend configuration, useful to spot changes in the serving environment.
     ///
     /// `openai.response.system_fingerprint`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn openai_response_system_fingerprint<V: IntoAttributeValue<String>>(
         mut self,
         value: V,
@@ -7202,7 +7202,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<String>::new("server.address").value(value));
@@ -7211,7 +7211,7 @@ impl OpenaiClientTokenUsageMetricAttributes {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded..
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .push(AttributeKey::<i64>::new("server.port").value(value));
@@ -7255,7 +7255,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -7264,7 +7264,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Set to true when the context used by the operation is a condensed (compacted) version of an earlier conversation.
     ///
     /// `gen_ai.conversation.compacted`: recommended: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_compacted<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<bool>::new("gen_ai.conversation.compacted").value(value));
@@ -7273,7 +7273,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Identifier of the conversation (also called session or thread) that ties its messages together.
     ///
     /// `gen_ai.conversation.id`: conditionally_required: When known..
-    #[inline]
+    #[inline(always)]
     pub fn conversation_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.conversation.id").value(value));
@@ -7282,7 +7282,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Chat history sent to the model as input.
     ///
     /// `gen_ai.input.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn input_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -7296,7 +7296,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Messages produced by the model, one per generated choice (candidate).
     ///
     /// `gen_ai.output.messages`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn output_messages<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -7310,7 +7310,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Kind of output the client asked for.
     ///
     /// `gen_ai.output.type`: conditionally_required: When the request asks for a particular output format..
-    #[inline]
+    #[inline(always)]
     pub fn output_type<V: IntoAttributeValue<super::enums::OutputType>>(
         mut self,
         value: V,
@@ -7322,7 +7322,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Name that uniquely identifies the prompt.
     ///
     /// `gen_ai.prompt.name`: conditionally_required: When the request is built from a named prompt template..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.prompt.name").value(value));
@@ -7331,7 +7331,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Values filled into the prompt template; `<key>` is the name of the variable and the attribute value is its value.
     ///
     /// `gen_ai.prompt.variable`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn prompt_variable<V: IntoAttributeValue<String>>(mut self, name: &str, value: V) -> Self {
         self.0
             .set(TemplateKey::<String>::new("gen_ai.prompt.variable").value(name, value));
@@ -7340,7 +7340,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Version of the prompt template in use.
     ///
     /// `gen_ai.prompt.version`: conditionally_required: When `gen_ai.prompt.name` is recorded and its version is known..
-    #[inline]
+    #[inline(always)]
     pub fn prompt_version<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.prompt.version").value(value));
@@ -7349,7 +7349,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// How many alternative completions the request asks the model to produce.
     ///
     /// `gen_ai.request.choice.count`: conditionally_required: When the request sets it to a value other than 1..
-    #[inline]
+    #[inline(always)]
     pub fn request_choice_count<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.request.choice.count").value(value));
@@ -7358,7 +7358,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Frequency penalty sent with the request.
     ///
     /// `gen_ai.request.frequency_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_frequency_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.request.frequency_penalty").value(value));
@@ -7367,7 +7367,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Upper bound on the number of tokens the model may produce for this request.
     ///
     /// `gen_ai.request.max_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_max_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.request.max_tokens").value(value));
@@ -7376,7 +7376,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Name of the model the request asks for.
     ///
     /// `gen_ai.request.model`: conditionally_required: When known.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn request_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.request.model").value(value));
@@ -7385,7 +7385,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Presence penalty sent with the request.
     ///
     /// `gen_ai.request.presence_penalty`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_presence_penalty<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.request.presence_penalty").value(value));
@@ -7394,7 +7394,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Identifier of an earlier response or interaction that the request builds on for its context.
     ///
     /// `gen_ai.request.previous_response.id`: recommended: When the request points at an earlier response..
-    #[inline]
+    #[inline(always)]
     pub fn request_previous_response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.request.previous_response.id").value(value));
@@ -7403,7 +7403,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Reasoning (thinking) effort asked of the model.
     ///
     /// `gen_ai.request.reasoning.level`: recommended: When the request sets a reasoning level..
-    #[inline]
+    #[inline(always)]
     pub fn request_reasoning_level<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.request.reasoning.level").value(value));
@@ -7412,7 +7412,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Seed sent with the request so that repeated requests tend to give the same output.
     ///
     /// `gen_ai.request.seed`: conditionally_required: When the request carries a seed..
-    #[inline]
+    #[inline(always)]
     pub fn request_seed<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.request.seed").value(value));
@@ -7421,7 +7421,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Sequences that make the model stop generating once produced.
     ///
     /// `gen_ai.request.stop_sequences`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_stop_sequences<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<Vec<String>>::new("gen_ai.request.stop_sequences").value(value));
@@ -7430,7 +7430,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Whether the request asked for a streamed response.
     ///
     /// `gen_ai.request.stream`: conditionally_required: Only for streaming requests; a request without the attribute is taken to be non-streaming..
-    #[inline]
+    #[inline(always)]
     pub fn request_stream<V: IntoAttributeValue<bool>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<bool>::new("gen_ai.request.stream").value(value));
@@ -7439,7 +7439,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Sampling temperature sent with the request.
     ///
     /// `gen_ai.request.temperature`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_temperature<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.request.temperature").value(value));
@@ -7448,7 +7448,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Top-K sampling value sent with the request; at every decoding step only the K most probable tokens are candidates.
     ///
     /// `gen_ai.request.top_k`: conditionally_required: When the request sets it..
-    #[inline]
+    #[inline(always)]
     pub fn request_top_k<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.request.top_k").value(value));
@@ -7457,7 +7457,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Nucleus (top_p) sampling value sent with the request.
     ///
     /// `gen_ai.request.top_p`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn request_top_p<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.request.top_p").value(value));
@@ -7466,7 +7466,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Why generation ended, one entry per generated choice.
     ///
     /// `gen_ai.response.finish_reasons`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_finish_reasons<V: IntoAttributeValue<Vec<String>>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<Vec<String>>::new("gen_ai.response.finish_reasons").value(value));
@@ -7475,7 +7475,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.response.id").value(value));
@@ -7484,7 +7484,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Name of the model that actually produced the response.
     ///
     /// `gen_ai.response.model`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn response_model<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.response.model").value(value));
@@ -7493,7 +7493,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Seconds between sending a streaming request and receiving the first chunk of its response stream.
     ///
     /// `gen_ai.response.time_to_first_chunk`: recommended: For streaming requests..
-    #[inline]
+    #[inline(always)]
     pub fn response_time_to_first_chunk<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.response.time_to_first_chunk").value(value));
@@ -7502,7 +7502,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// System prompt or instructions given to the model apart from the chat history.
     ///
     /// `gen_ai.system_instructions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn system_instructions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -7516,7 +7516,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Definitions of the tools offered to the GenAI agent or model.
     ///
     /// `gen_ai.tool.definitions`: opt_in.
-    #[inline]
+    #[inline(always)]
     pub fn tool_definitions<V: IntoAttributeValue<::genai_semconv::key::AnyValue>>(
         mut self,
         value: V,
@@ -7530,7 +7530,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Number of input tokens that were written into a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_creation.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_creation_input_tokens<V: IntoAttributeValue<i64>>(
         mut self,
         value: V,
@@ -7542,7 +7542,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Number of input tokens that were read from a cache kept by the provider.
     ///
     /// `gen_ai.usage.cache_read.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_cache_read_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.usage.cache_read.input_tokens").value(value));
@@ -7551,7 +7551,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Number of tokens in the input (prompt) of the request.
     ///
     /// `gen_ai.usage.input_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_input_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.usage.input_tokens").value(value));
@@ -7560,7 +7560,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Number of tokens in the output (completion) of the request.
     ///
     /// `gen_ai.usage.output_tokens`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn usage_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.usage.output_tokens").value(value));
@@ -7569,7 +7569,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Number of output tokens spent on reasoning, such as hidden chain-of-thought or extended thinking.
     ///
     /// `gen_ai.usage.reasoning.output_tokens`: recommended: When the provider reports it..
-    #[inline]
+    #[inline(always)]
     pub fn usage_reasoning_output_tokens<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("gen_ai.usage.reasoning.output_tokens").value(value));
@@ -7578,7 +7578,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Host name of the server, or its IP address or UNIX socket path when no name is known without a reverse DNS lookup.
     ///
     /// `server.address`: recommended; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_address<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("server.address").value(value));
@@ -7587,7 +7587,7 @@ impl GenAiClientInferenceOperationDetailsEvent {
     /// Port number of the server.
     ///
     /// `server.port`: conditionally_required: When `server.address` is recorded.; given to the sampler at start.
-    #[inline]
+    #[inline(always)]
     pub fn server_port<V: IntoAttributeValue<i64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<i64>::new("server.port").value(value));
@@ -7626,7 +7626,7 @@ impl GenAiClientOperationExceptionEvent {
     /// Message carried by the exception.
     ///
     /// `exception.message`: conditionally_required: Required when `exception.type` is absent; recommended otherwise..
-    #[inline]
+    #[inline(always)]
     pub fn exception_message<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("exception.message").value(value));
@@ -7635,7 +7635,7 @@ impl GenAiClientOperationExceptionEvent {
     /// Stack trace rendered as text in the runtime's usual format; each language SIG defines and documents that format.
     ///
     /// `exception.stacktrace`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn exception_stacktrace<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("exception.stacktrace").value(value));
@@ -7644,7 +7644,7 @@ impl GenAiClientOperationExceptionEvent {
     /// Type of the exception, ideally its fully qualified class name; prefer the runtime type over the declared type where the language has both.
     ///
     /// `exception.type`: conditionally_required: Required when `exception.message` is absent; recommended otherwise..
-    #[inline]
+    #[inline(always)]
     pub fn exception_type<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("exception.type").value(value));
@@ -7685,7 +7685,7 @@ impl GenAiEvaluationResultEvent {
     /// Low-cardinality class of the error that ended the operation.
     ///
     /// `error.type`: conditionally_required: When the operation fails..
-    #[inline]
+    #[inline(always)]
     pub fn error_type<V: IntoAttributeValue<super::enums::ErrorType>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<super::enums::ErrorType>::new("error.type").value(value));
@@ -7694,7 +7694,7 @@ impl GenAiEvaluationResultEvent {
     /// Free-text reasoning from the evaluator for the score it gave.
     ///
     /// `gen_ai.evaluation.explanation`: recommended.
-    #[inline]
+    #[inline(always)]
     pub fn evaluation_explanation<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.evaluation.explanation").value(value));
@@ -7703,7 +7703,7 @@ impl GenAiEvaluationResultEvent {
     /// Human-readable label for the evaluation score.
     ///
     /// `gen_ai.evaluation.score.label`: conditionally_required: When the evaluator gives a label..
-    #[inline]
+    #[inline(always)]
     pub fn evaluation_score_label<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.evaluation.score.label").value(value));
@@ -7712,7 +7712,7 @@ impl GenAiEvaluationResultEvent {
     /// Score the evaluator produced.
     ///
     /// `gen_ai.evaluation.score.value`: conditionally_required: When the evaluator gives a numeric score..
-    #[inline]
+    #[inline(always)]
     pub fn evaluation_score_value<V: IntoAttributeValue<f64>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<f64>::new("gen_ai.evaluation.score.value").value(value));
@@ -7721,7 +7721,7 @@ impl GenAiEvaluationResultEvent {
     /// Identifier the provider assigned to the generated response.
     ///
     /// `gen_ai.response.id`: recommended: When known..
-    #[inline]
+    #[inline(always)]
     pub fn response_id<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
         self.0
             .set(AttributeKey::<String>::new("gen_ai.response.id").value(value));
