@@ -81,11 +81,14 @@ pub enum InputErrorKind {
         /// Bytes left in the file after the prefix.
         available: u64,
     },
-    /// A span, log record or metric of a large JSON document or protobuf message, or a
-    /// protobuf frame, longer than [`MAX_LINE_BYTES`]: skipped (not held in memory), the next
-    /// ones are still read.
-    #[error("item of more than {limit} bytes: skipped")]
-    ItemTooLong {
+    /// Something of a large JSON document or protobuf file too large to hold: an item (span,
+    /// log record, metric) or a protobuf frame longer than [`MAX_LINE_BYTES`], or a resource
+    /// or scope longer than a piece (4 MiB), whose entry goes with it. Skipped (not held in
+    /// memory); what follows is still read.
+    #[error("{what} of more than {limit} bytes: skipped")]
+    TooLarge {
+        /// `item`, `frame`, `resource` or `scope`.
+        what: &'static str,
         /// The limit.
         limit: usize,
     },
@@ -108,6 +111,14 @@ const PIECE_ITEMS: usize = 2048;
 
 /// Bytes of items per piece of a large JSON document read in pieces.
 const PIECE_BYTES: usize = 4 << 20;
+
+/// The limit a skipped `what` (see [`InputErrorKind::TooLarge`]) was over.
+fn limit_of(what: &str) -> usize {
+    match what {
+        "resource" | "scope" => PIECE_BYTES,
+        _ => MAX_LINE_BYTES,
+    }
+}
 
 /// Bytes read from the start of a file to choose how to read the rest: a larger JSON Lines file
 /// is read line by line (memory: one line, not the file).
@@ -181,9 +192,17 @@ pub fn stream_file_with(
     if document {
         // A large single document: read in pieces, never whole.
         file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
-        let reader = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+        // JSON Lines whose lines are longer than the part read first look like a document
+        // there; their first lines say otherwise.
+        let lines = lines_ahead(&mut reader);
+        reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
         let mut loader = Loader::new(source, each);
-        loader.json_document_stream(reader, options.signal, &bytes);
+        if lines {
+            loader.json_line_stream(reader, options.signal, MAX_LINE_BYTES);
+        } else {
+            loader.json_document_stream(reader, options.signal, &bytes);
+        }
         return Ok(loader.finish());
     }
     let protobuf = !lines
@@ -348,6 +367,49 @@ fn is_length_prefixed(bytes: &[u8]) -> bool {
     false
 }
 
+/// [`mostly_whole_lines`] for lines too long for the part of the file read first: the first
+/// lines from the start of `reader` (at most 8, or 64 MiB), judged by their first and last
+/// non-blank bytes without being held.
+fn lines_ahead<R: Read + Seek>(reader: &mut std::io::BufReader<R>) -> bool {
+    if reader.seek(std::io::SeekFrom::Start(0)).is_err() {
+        return false;
+    }
+    /// Counts the line that ends (`[lines, whole]`) from its first and last non-blank bytes.
+    fn end_line(first: &mut Option<u8>, last: &mut Option<u8>, counts: &mut [usize; 2]) {
+        if let (Some(f), Some(l)) = (first.take(), last.take()) {
+            counts[0] += 1;
+            counts[1] += usize::from(f == b'{' && l == b'}');
+        }
+    }
+    let mut counts = [0usize; 2];
+    let mut read = 0usize;
+    let (mut first, mut last) = (None::<u8>, None::<u8>);
+    while counts[0] < 8 && read < 64 << 20 {
+        let Ok(buf) = reader.fill_buf() else {
+            return false;
+        };
+        if buf.is_empty() {
+            break;
+        }
+        for &b in buf {
+            match b {
+                b'\n' => end_line(&mut first, &mut last, &mut counts),
+                b' ' | b'\t' | b'\r' => {}
+                _ => {
+                    first.get_or_insert(b);
+                    last = Some(b);
+                }
+            }
+        }
+        let n = buf.len();
+        read += n;
+        reader.consume(n);
+    }
+    end_line(&mut first, &mut last, &mut counts);
+    let [lines, whole] = counts;
+    lines >= 2 && whole >= 1 && 2 * whole >= lines
+}
+
 /// Whether the file's bytes are length-prefixed frames end to end (as [`is_length_prefixed`]
 /// decides for bytes in memory), read by seeking from prefix to prefix.
 fn frames_span(file: &mut std::fs::File, len: u64) -> std::io::Result<bool> {
@@ -438,6 +500,19 @@ impl<'e> Loader<'e> {
         self.errors.push(InputError { origin, kind });
     }
 
+    /// [`Loader::error`], unless it repeats the last error (a bad resource or scope is copied
+    /// into every piece of its entry, so each piece reports it).
+    fn report_once(&mut self, origin: Origin, kind: InputErrorKind) {
+        let repeat = self.errors.last().is_some_and(|last| {
+            last.origin.line == origin.line
+                && last.origin.offset == origin.offset
+                && last.kind.to_string() == kind.to_string()
+        });
+        if !repeat {
+            self.error(origin, kind);
+        }
+    }
+
     fn json_document(&mut self, text: &[u8], signal: Option<Signal>) {
         let first_line = text
             .split(|b| *b == b'\n')
@@ -470,9 +545,9 @@ impl<'e> Loader<'e> {
     /// A large single JSON document, read piece by piece (see [`json_split`]): memory is one
     /// piece. `head` is the document's start, for telling a JSON Lines file whose first line
     /// is broken from a document.
-    fn json_document_stream<R: BufRead + Seek>(
+    fn json_document_stream<R: Read + Seek>(
         &mut self,
-        mut reader: R,
+        mut reader: std::io::BufReader<R>,
         signal: Option<Signal>,
         head: &[u8],
     ) {
@@ -487,19 +562,26 @@ impl<'e> Loader<'e> {
             if let Err(err) =
                 decode_json_into(&piece.bytes, Some(piece.signal), &origin, &mut self.out)
             {
-                self.error(origin, piece.locate(err).into());
+                let (err, line) = piece.locate(err);
+                let origin = match line {
+                    Some(line) => self.origin(Some(line), None),
+                    None => origin,
+                };
+                self.report_once(origin, err.into());
             }
             self.hand_over();
             pieces += 1;
         });
         match split {
             Ok(found) => {
-                for (line, _) in found.skipped {
-                    let origin = self.origin(Some(line), None);
+                for skipped in found.skipped {
+                    let origin = self.origin(Some(skipped.line), None);
+                    let what = skipped.what;
                     self.error(
                         origin,
-                        InputErrorKind::ItemTooLong {
-                            limit: MAX_LINE_BYTES,
+                        InputErrorKind::TooLarge {
+                            what,
+                            limit: limit_of(what),
                         },
                     );
                 }
@@ -510,7 +592,10 @@ impl<'e> Loader<'e> {
             }
             // A JSON Lines file whose first line is broken is not one document: keep the
             // other lines rather than losing the whole file.
-            Err(_) if pieces == 0 && mostly_whole_lines(strip_bom(head)) => {
+            Err(_)
+                if pieces == 0
+                    && (mostly_whole_lines(strip_bom(head)) || lines_ahead(&mut reader)) =>
+            {
                 match reader.seek(std::io::SeekFrom::Start(0)) {
                     Ok(_) => self.json_line_stream(reader, signal, MAX_LINE_BYTES),
                     Err(e) => {
@@ -659,10 +744,12 @@ impl<'e> Loader<'e> {
             }
             if declared > MAX_LINE_BYTES as u64 {
                 let origin = self.origin(None, Some(start));
+                let what = "frame";
                 self.error(
                     origin,
-                    InputErrorKind::ItemTooLong {
-                        limit: MAX_LINE_BYTES,
+                    InputErrorKind::TooLarge {
+                        what,
+                        limit: limit_of(what),
                     },
                 );
                 self.request += 1;
@@ -688,7 +775,7 @@ impl<'e> Loader<'e> {
     /// is one piece. The first piece's signal (when not given) is kept for the others.
     fn protobuf_message_stream<R: Read + Seek>(
         &mut self,
-        mut reader: R,
+        mut reader: std::io::BufReader<R>,
         len: u64,
         mut hint: Option<Signal>,
         mut fixed: bool,
@@ -710,18 +797,24 @@ impl<'e> Loader<'e> {
                 })
             };
             if let Err(err) = result {
-                self.error(origin, piece.locate(err).into());
+                let (err, offset) = piece.locate(err);
+                let origin = match offset {
+                    Some(offset) => self.origin(None, Some(offset)),
+                    None => origin,
+                };
+                self.report_once(origin, err.into());
             }
             self.hand_over();
         });
         match split {
             Ok(found) => {
-                for offset in found.skipped {
+                for (offset, what) in found.skipped {
                     let origin = self.origin(None, Some(offset));
                     self.error(
                         origin,
-                        InputErrorKind::ItemTooLong {
-                            limit: MAX_LINE_BYTES,
+                        InputErrorKind::TooLarge {
+                            what,
+                            limit: limit_of(what),
                         },
                     );
                 }

@@ -655,3 +655,20 @@ fn a_bad_item_in_a_large_protobuf_message_costs_only_its_piece() {
         streamed.spans.len()
     );
 }
+
+/// Found by probing: JSON Lines whose lines are longer than the part of the file read first,
+/// with the first line cut short, were taken for one broken document and every line was lost.
+#[test]
+fn json_lines_longer_than_the_first_part_read_keep_their_lines() {
+    let doc = large_document();
+    let request: serde_json::Value = serde_json::from_str(&doc).expect("the document");
+    let line = serde_json::to_string(&request).expect("one line");
+    assert!(line.len() > 1 << 20, "{} bytes", line.len());
+    let content = format!("{}\n{line}\n{line}\n", &line[..line.len() / 2]);
+    let file = TempFile::new("long-lines.json", content.as_bytes());
+    let (streamed, errors) = load_file(&file.0).expect("readable");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].origin.line, Some(1));
+    let (one, _) = load_bytes(line.as_bytes(), Source::Unknown, &LoadOptions::default());
+    assert_eq!(streamed.spans.len(), 2 * one.spans.len());
+}

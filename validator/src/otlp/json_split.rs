@@ -9,9 +9,10 @@
 //! scope entry is scanned twice (the reader seeks back to its start): once for its resource or
 //! scope and schema URL, which may follow the items in the document, then for its items.
 
-use std::io::{self, BufRead, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek};
 
 pub(crate) use super::limits::PieceLimits;
+use super::limits::rebase_field;
 use super::{DecodeError, Signal};
 
 /// One piece: a request of its own.
@@ -29,12 +30,22 @@ pub(crate) struct Piece {
     prefix: usize,
     /// Where the entry the resource and scope come from starts.
     entry: (u64, u64),
+    /// The file's indices of its resource entry, scope entry and first item.
+    index: [u64; 3],
+    /// The line each item starts on.
+    item_lines: Vec<u64>,
 }
 
 impl Piece {
-    /// `err`, from decoding this piece, located in the document.
-    pub fn locate(&self, err: DecodeError) -> DecodeError {
-        match err {
+    /// `err`, from decoding this piece, located in the document; for a field error (which
+    /// has no position of its own), also the line of the item it is about.
+    pub fn locate(&self, err: DecodeError) -> (DecodeError, Option<u64>) {
+        if let DecodeError::InvalidField { field, reason } = err {
+            let (field, item) = rebase_field(&field, self.index);
+            let line = item.and_then(|i| self.item_lines.get(i).copied());
+            return (DecodeError::InvalidField { field, reason }, line);
+        }
+        let located = match err {
             DecodeError::Json {
                 line,
                 column,
@@ -55,7 +66,8 @@ impl Piece {
                 }
             }
             other => other,
-        }
+        };
+        (located, None)
     }
 }
 
@@ -64,8 +76,21 @@ impl Piece {
 pub(crate) struct Split {
     /// Whether the document has a `resourceSpans`, `resourceLogs` or `resourceMetrics` key.
     pub signal_found: bool,
-    /// Items longer than [`PieceLimits::item_bytes`], skipped: where each starts.
-    pub skipped: Vec<(u64, u64)>,
+    /// Values too large to hold, skipped: where each starts, and what it is (an item longer
+    /// than [`PieceLimits::item_bytes`]; a resource or scope longer than
+    /// [`PieceLimits::bytes`], whose entry is then skipped whole).
+    pub skipped: Vec<Skipped>,
+}
+
+/// A value too large to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Skipped {
+    /// Where it starts (one-based).
+    pub line: u64,
+    /// One-based column.
+    pub column: u64,
+    /// `item`, `resource` or `scope`.
+    pub what: &'static str,
 }
 
 /// The keys of one signal: the resource entries, their scope entries, the items.
@@ -107,8 +132,8 @@ const MAX_DEPTH: usize = 10_000;
 /// `each` in document order. With `signal` set, only that signal's entries are read. A
 /// document that cannot be scanned (not JSON, or cut short) ends the split with a located
 /// error; the pieces handed over before it stand.
-pub(crate) fn split<R: BufRead + Seek>(
-    reader: R,
+pub(crate) fn split<R: Read + Seek>(
+    reader: &mut BufReader<R>,
     signal: Option<Signal>,
     limits: PieceLimits,
     each: &mut dyn FnMut(Piece),
@@ -123,22 +148,25 @@ pub(crate) fn split<R: BufRead + Seek>(
     Ok(s.found)
 }
 
-struct Splitter<R> {
-    c: Cursor<R>,
+struct Splitter<'r, R> {
+    c: Cursor<'r, R>,
     signal: Option<Signal>,
     limits: PieceLimits,
     found: Split,
 }
 
 /// What a scope's pieces start with.
+#[derive(Clone)]
 struct Context {
     keys: &'static Keys,
     resource: Vec<u8>,
     resource_schema: Vec<u8>,
     entry: (u64, u64),
+    /// The file's index of the resource entry, then of the scope entry.
+    index: [u64; 2],
 }
 
-impl<R: BufRead + Seek> Splitter<R> {
+impl<R: Read + Seek> Splitter<'_, R> {
     fn document(&mut self, each: &mut dyn FnMut(Piece)) -> Result<(), DecodeError> {
         let c = &mut self.c;
         c.skip_bom()?;
@@ -149,16 +177,26 @@ impl<R: BufRead + Seek> Splitter<R> {
             c.bump();
             return Ok(());
         }
+        let mut seen = [false; 3];
         loop {
+            let at = self.c.mark();
             let key = self.c.key()?;
             let keys = SIGNALS
                 .iter()
-                .find(|k| k.resource.contains(&key.as_slice()))
-                .filter(|k| self.signal.is_none_or(|s| s == k.signal));
+                .enumerate()
+                .find(|(_, k)| k.resource.contains(&key.as_slice()))
+                .filter(|(_, k)| self.signal.is_none_or(|s| s == k.signal));
             match keys {
-                Some(keys) => {
+                Some((i, keys)) => {
+                    if std::mem::replace(&mut seen[i], true) {
+                        return Err(duplicate(at, keys.resource[0]));
+                    }
                     self.found.signal_found = true;
-                    self.array(|s| s.resource_entry(keys, each))?;
+                    let mut index = 0;
+                    self.array(|s| {
+                        index += 1;
+                        s.resource_entry(keys, index - 1, each)
+                    })?;
                 }
                 None => self.c.skip()?,
             }
@@ -222,47 +260,87 @@ impl<R: BufRead + Seek> Splitter<R> {
         }
     }
 
-    /// A value kept as one line of text (for a piece's prefix).
-    fn kept(&mut self, out: &mut Vec<u8>) -> Result<(), DecodeError> {
-        out.clear();
-        self.c.value(Some(out), usize::MAX)?;
-        blank_line_ends(out);
-        Ok(())
+    /// A value kept as one line of text (for a piece's prefix): false (and nothing kept) when
+    /// it is longer than a piece may be. A second value for the same key is an error, as it is
+    /// for the request decoder.
+    fn kept(
+        &mut self,
+        out: &mut Option<Vec<u8>>,
+        key: &'static str,
+        at: Mark,
+    ) -> Result<bool, DecodeError> {
+        if out.is_some() {
+            return Err(duplicate(at, key.as_bytes()));
+        }
+        let mut value = Vec::new();
+        if !self.c.value(Some(&mut value), self.limits.bytes)? {
+            *out = Some(Vec::new());
+            return Ok(false);
+        }
+        blank_line_ends(&mut value);
+        *out = Some(value);
+        Ok(true)
     }
 
     fn resource_entry(
         &mut self,
         keys: &'static Keys,
+        index: u64,
         each: &mut dyn FnMut(Piece),
     ) -> Result<(), DecodeError> {
         let start = self.c.mark();
-        let mut cx = Context {
-            keys,
-            resource: Vec::new(),
-            resource_schema: Vec::new(),
-            entry: (start.line, start.column),
-        };
-        // First the resource and its schema URL, wherever they are in the entry.
-        self.object(|s, key| {
+        let (mut resource, mut schema) = (None, None);
+        let mut whole = true;
+        // First the resource and its schema URL, wherever they are in the entry. An error
+        // found on the way is returned after the items before it are handed over.
+        let head = self.object(|s, key| {
+            let at = s.c.mark();
             if key == b"resource" {
-                s.kept(&mut cx.resource)
+                whole &= s.kept(&mut resource, "resource", at)?;
             } else if SCHEMA_URL.contains(&key) {
-                s.kept(&mut cx.resource_schema)
+                whole &= s.kept(&mut schema, "schemaUrl", at)?;
             } else {
-                s.c.skip()
+                s.c.skip()?;
             }
-        })?;
-        let end = self.c.mark();
+            Ok(())
+        });
+        if !whole {
+            // Too large to copy into every piece: the entry is skipped, and said so.
+            self.found.skipped.push(Skipped {
+                line: start.line,
+                column: start.column,
+                what: "resource",
+            });
+            return head;
+        }
         self.c.seek(start)?;
-        self.object(|s, key| {
+        let cx = Context {
+            keys,
+            resource: resource.unwrap_or_default(),
+            resource_schema: schema.unwrap_or_default(),
+            entry: (start.line, start.column),
+            index: [index, 0],
+        };
+        let mut seen = false;
+        let items = self.object(|s, key| {
             if keys.scope.contains(&key) {
-                s.array(|s| s.scope_entry(&cx, each))
+                if std::mem::replace(&mut seen, true) {
+                    return Err(duplicate(s.c.mark(), keys.scope[0]));
+                }
+                let mut scope = 0;
+                s.array(|s| {
+                    scope += 1;
+                    let cx = Context {
+                        index: [cx.index[0], scope - 1],
+                        ..cx.clone()
+                    };
+                    s.scope_entry(&cx, each)
+                })
             } else {
                 s.c.skip()
             }
-        })?;
-        debug_assert_eq!(self.c.mark().pos, end.pos);
-        Ok(())
+        });
+        items.and(head)
     }
 
     fn scope_entry(
@@ -271,55 +349,69 @@ impl<R: BufRead + Seek> Splitter<R> {
         each: &mut dyn FnMut(Piece),
     ) -> Result<(), DecodeError> {
         let start = self.c.mark();
-        let (mut scope, mut schema) = (Vec::new(), Vec::new());
-        self.object(|s, key| {
+        let (mut scope, mut schema) = (None, None);
+        let mut whole = true;
+        let head = self.object(|s, key| {
+            let at = s.c.mark();
             if key == b"scope" {
-                s.kept(&mut scope)
+                whole &= s.kept(&mut scope, "scope", at)?;
             } else if SCHEMA_URL.contains(&key) {
-                s.kept(&mut schema)
+                whole &= s.kept(&mut schema, "schemaUrl", at)?;
             } else {
-                s.c.skip()
+                s.c.skip()?;
             }
-        })?;
+            Ok(())
+        });
+        if !whole {
+            self.found.skipped.push(Skipped {
+                line: start.line,
+                column: start.column,
+                what: "scope",
+            });
+            return head;
+        }
         self.c.seek(start)?;
+        let (scope, schema) = (scope.unwrap_or_default(), schema.unwrap_or_default());
         let mut prefix = Vec::with_capacity(64 + cx.resource.len() + scope.len());
         prefix.extend_from_slice(b"{\"");
         prefix.extend_from_slice(cx.keys.resource[0]);
         prefix.extend_from_slice(b"\":[{");
-        if !cx.resource.is_empty() {
-            prefix.extend_from_slice(b"\"resource\":");
-            prefix.extend_from_slice(&cx.resource);
-            prefix.push(b',');
-        }
-        if !cx.resource_schema.is_empty() {
-            prefix.extend_from_slice(b"\"schemaUrl\":");
-            prefix.extend_from_slice(&cx.resource_schema);
-            prefix.push(b',');
+        for (key, value) in [
+            ("resource", &cx.resource),
+            ("schemaUrl", &cx.resource_schema),
+        ] {
+            if !value.is_empty() {
+                prefix.extend_from_slice(format!("\"{key}\":").as_bytes());
+                prefix.extend_from_slice(value);
+                prefix.push(b',');
+            }
         }
         prefix.extend_from_slice(b"\"");
         prefix.extend_from_slice(cx.keys.scope[0]);
         prefix.extend_from_slice(b"\":[{");
-        if !scope.is_empty() {
-            prefix.extend_from_slice(b"\"scope\":");
-            prefix.extend_from_slice(&scope);
-            prefix.push(b',');
-        }
-        if !schema.is_empty() {
-            prefix.extend_from_slice(b"\"schemaUrl\":");
-            prefix.extend_from_slice(&schema);
-            prefix.push(b',');
+        for (key, value) in [("scope", &scope), ("schemaUrl", &schema)] {
+            if !value.is_empty() {
+                prefix.extend_from_slice(format!("\"{key}\":").as_bytes());
+                prefix.extend_from_slice(value);
+                prefix.push(b',');
+            }
         }
         prefix.extend_from_slice(b"\"");
         prefix.extend_from_slice(cx.keys.items[0]);
         prefix.extend_from_slice(b"\":[");
         let keys = cx.keys;
-        self.object(|s, key| {
+        let mut seen = false;
+        let items = self.object(|s, key| {
             if keys.items.contains(&key) {
+                if std::mem::replace(&mut seen, true) {
+                    return Err(duplicate(s.c.mark(), keys.items[0]));
+                }
                 s.items(cx, &prefix, each)
             } else {
                 s.c.skip()
             }
-        })
+        });
+        items.and(head)
     }
 
     /// The items of one scope, handed over in pieces.
@@ -332,8 +424,12 @@ impl<R: BufRead + Seek> Splitter<R> {
         let limits = self.limits;
         let mut piece: Option<Piece> = None;
         let mut count = 0usize;
+        // Items of the scope read so far, skipped ones included.
+        let mut seen = 0u64;
         let flush = |piece: &mut Option<Piece>, count: &mut usize, each: &mut dyn FnMut(Piece)| {
-            if let Some(mut p) = piece.take() {
+            if let Some(mut p) = piece.take()
+                && *count > 0
+            {
                 p.bytes.extend_from_slice(b"]}]}]}");
                 each(p);
             }
@@ -342,6 +438,10 @@ impl<R: BufRead + Seek> Splitter<R> {
         self.c.copying = true;
         let run = self.array(|s| {
             let at = s.c.mark();
+            if s.c.gap {
+                // More blank space before this item than a piece keeps: it starts a new one.
+                flush(&mut piece, &mut count, each);
+            }
             let p = piece.get_or_insert_with(|| {
                 let mut bytes = Vec::with_capacity(prefix.len() + limits.bytes.min(1 << 20));
                 bytes.extend_from_slice(prefix);
@@ -352,8 +452,11 @@ impl<R: BufRead + Seek> Splitter<R> {
                     column: at.column,
                     prefix: prefix.len(),
                     entry: cx.entry,
+                    index: [cx.index[0], cx.index[1], seen],
+                    item_lines: Vec::new(),
                 }
             });
+            seen += 1;
             if count > 0 {
                 // The text between two items, as it is in the document (a comma and blanks),
                 // so that positions inside the piece are the document's.
@@ -361,11 +464,23 @@ impl<R: BufRead + Seek> Splitter<R> {
             }
             s.c.between.clear();
             let before = p.bytes.len();
-            let whole = s.c.value(Some(&mut p.bytes), limits.item_bytes)?;
+            let whole = match s.c.value(Some(&mut p.bytes), limits.item_bytes) {
+                Ok(whole) => whole,
+                Err(e) => {
+                    // The items before this one are still handed over, without it.
+                    p.bytes.truncate(before);
+                    trim_separator(&mut p.bytes, prefix.len());
+                    return Err(e);
+                }
+            };
             if !whole {
                 // Too large to hold: skipped; the piece ends before it.
                 p.bytes.truncate(before);
-                s.found.skipped.push((at.line, at.column));
+                s.found.skipped.push(Skipped {
+                    line: at.line,
+                    column: at.column,
+                    what: "item",
+                });
                 if count > 0 {
                     trim_separator(&mut p.bytes, prefix.len());
                 }
@@ -373,15 +488,63 @@ impl<R: BufRead + Seek> Splitter<R> {
                 return Ok(());
             }
             count += 1;
+            p.item_lines.push(at.line);
             if count >= limits.items || p.bytes.len() - prefix.len() >= limits.bytes {
                 flush(&mut piece, &mut count, each);
             }
             Ok(())
         });
         self.c.copying = false;
-        run?;
         flush(&mut piece, &mut count, each);
-        Ok(())
+        run
+    }
+}
+
+/// Most blank space kept between two items of a piece.
+const MAX_BETWEEN: usize = 64 << 10;
+
+/// Longest number (or `true`, `false`, `null`) scanned.
+const MAX_LITERAL: usize = 4096;
+
+/// Whether `text` is a JSON number, `true`, `false` or `null`.
+fn valid_literal(text: &[u8]) -> bool {
+    if matches!(text, b"true" | b"false" | b"null") {
+        return true;
+    }
+    let digits = |t: &[u8]| t.iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut t = text.strip_prefix(b"-").unwrap_or(text);
+    let int = digits(t);
+    if int == 0 || (int > 1 && t[0] == b'0') {
+        return false;
+    }
+    t = &t[int..];
+    if let Some(rest) = t.strip_prefix(b".") {
+        let frac = digits(rest);
+        if frac == 0 {
+            return false;
+        }
+        t = &rest[frac..];
+    }
+    if let Some(rest) = t.strip_prefix(b"e").or_else(|| t.strip_prefix(b"E")) {
+        let rest = rest
+            .strip_prefix(b"+")
+            .or_else(|| rest.strip_prefix(b"-"))
+            .unwrap_or(rest);
+        let exp = digits(rest);
+        if exp == 0 {
+            return false;
+        }
+        t = &rest[exp..];
+    }
+    t.is_empty()
+}
+
+/// The error for a second value of `key` in one object (the request decoder refuses it too).
+fn duplicate(at: Mark, key: &[u8]) -> DecodeError {
+    DecodeError::Json {
+        line: at.line,
+        column: at.column,
+        reason: format!("duplicate field `{}`", String::from_utf8_lossy(key)),
     }
 }
 
@@ -412,13 +575,15 @@ struct Mark {
 }
 
 /// A reader that knows its line and column, and can go back to a mark.
-struct Cursor<R> {
-    r: R,
+struct Cursor<'r, R> {
+    r: &'r mut BufReader<R>,
     at: Mark,
     /// Whether a run of items is being copied (the text between two items is kept).
     copying: bool,
-    /// The text between the last item and the next one, as read.
+    /// The text between the last item and the next one, as read (at most [`MAX_BETWEEN`]).
     between: Vec<u8>,
+    /// Whether that text was longer than [`MAX_BETWEEN`], so not kept.
+    gap: bool,
     stack: Vec<u8>,
 }
 
@@ -431,8 +596,8 @@ fn io_error(at: Mark, e: io::Error) -> DecodeError {
     }
 }
 
-impl<R: BufRead + Seek> Cursor<R> {
-    fn new(mut r: R) -> Result<Self, DecodeError> {
+impl<'r, R: Read + Seek> Cursor<'r, R> {
+    fn new(r: &'r mut BufReader<R>) -> Result<Self, DecodeError> {
         let start = Mark {
             pos: 0,
             line: 1,
@@ -448,6 +613,7 @@ impl<R: BufRead + Seek> Cursor<R> {
             },
             copying: false,
             between: Vec::new(),
+            gap: false,
             stack: Vec::new(),
         })
     }
@@ -456,12 +622,23 @@ impl<R: BufRead + Seek> Cursor<R> {
         self.at
     }
 
+    /// Goes back (or on) to `m`, keeping the read buffer when `m` is inside it.
     fn seek(&mut self, m: Mark) -> Result<(), DecodeError> {
+        let delta = i64::try_from(m.pos as i128 - self.at.pos as i128)
+            .map_err(|_| self.error("an offset out of range"))?;
         self.r
-            .seek(SeekFrom::Start(m.pos))
+            .seek_relative(delta)
             .map_err(|e| io_error(self.at, e))?;
         self.at = m;
         Ok(())
+    }
+
+    fn error_at(&self, at: Mark, reason: &str) -> DecodeError {
+        DecodeError::Json {
+            line: at.line,
+            column: at.column,
+            reason: reason.to_string(),
+        }
     }
 
     fn error(&self, reason: &str) -> DecodeError {
@@ -573,7 +750,11 @@ impl<R: BufRead + Seek> Cursor<R> {
         }
         let mut raw = Vec::with_capacity(24);
         if !self.value(Some(&mut raw), 1 << 16)? {
-            return Err(self.error("a key of more than 64 KiB"));
+            // Longer than any key this reads: an unknown key, its value skipped.
+            self.ws()?;
+            self.expect(b':')?;
+            self.ws()?;
+            return Ok(Vec::new());
         }
         let key = if raw.contains(&b'\\') {
             match serde_json::from_slice::<String>(&raw) {
@@ -593,6 +774,7 @@ impl<R: BufRead + Seek> Cursor<R> {
     /// is copied, the separator and the blanks around it are kept in `between`.
     fn next_member(&mut self, close: u8) -> Result<bool, DecodeError> {
         self.between.clear();
+        self.gap = false;
         self.ws_kept()?;
         match self.peek()? {
             Some(b',') => {
@@ -624,7 +806,12 @@ impl<R: BufRead + Seek> Cursor<R> {
                 .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
                 .unwrap_or(buf.len());
             if self.copying {
-                self.between.extend_from_slice(&buf[..n]);
+                if self.between.len() + n <= MAX_BETWEEN {
+                    self.between.extend_from_slice(&buf[..n]);
+                } else {
+                    // Not kept: the next item starts a piece of its own.
+                    self.gap = true;
+                }
             }
             let all = n == buf.len();
             self.advance_bytes(n);
@@ -647,18 +834,25 @@ impl<R: BufRead + Seek> Cursor<R> {
         self.stack.clear();
         let (mut in_string, mut escape) = (false, false);
         let (mut kept, mut whole) = (0usize, true);
+        // A literal's text, checked at its end (a number, `true`, `false` or `null`).
+        let mut literal: Vec<u8> = Vec::new();
         loop {
             let (n, done) = {
                 let buf = self.r.fill_buf().map_err(|e| io_error(self.at, e))?;
                 if buf.is_empty() {
-                    if scalar && kept > 0 || scalar && out.is_none() && self.at.pos > start.pos {
-                        return Ok(whole);
+                    if scalar {
+                        // A literal may end the input; whether the document may is for the
+                        // caller to say.
+                        return if valid_literal(&literal) {
+                            Ok(whole)
+                        } else {
+                            Err(self.error_at(start, "expected a value"))
+                        };
                     }
-                    return Err(DecodeError::Json {
-                        line: start.line,
-                        column: start.column,
-                        reason: "the document ends inside this value".into(),
-                    });
+                    return Err(self.error(&format!(
+                        "the document ends inside the value that starts at line {}, column {}",
+                        start.line, start.column
+                    )));
                 }
                 let mut done = None;
                 for (i, &b) in buf.iter().enumerate() {
@@ -707,6 +901,15 @@ impl<R: BufRead + Seek> Cursor<R> {
                     }
                 }
                 let n = done.as_ref().map_or(buf.len(), |(i, _)| *i);
+                if scalar {
+                    if literal.len() + n > MAX_LITERAL {
+                        return Err(self.error_at(start, "a number or literal too long"));
+                    }
+                    literal.extend_from_slice(&buf[..n]);
+                    if matches!(done, Some((_, Ok(())))) && !valid_literal(&literal) {
+                        return Err(self.error_at(start, "expected a value"));
+                    }
+                }
                 if let Some(o) = out.as_deref_mut()
                     && whole
                 {
@@ -735,9 +938,12 @@ mod tests {
 
     fn pieces(doc: &str, limits: PieceLimits) -> (Vec<String>, Split) {
         let mut out = Vec::new();
-        let found = split(io::Cursor::new(doc.as_bytes()), None, limits, &mut |p| {
-            out.push(String::from_utf8(p.bytes).unwrap())
-        })
+        let found = split(
+            &mut BufReader::new(io::Cursor::new(doc.as_bytes())),
+            None,
+            limits,
+            &mut |p| out.push(String::from_utf8(p.bytes).unwrap()),
+        )
         .unwrap();
         (out, found)
     }
@@ -767,14 +973,22 @@ mod tests {
     fn errors_in_a_piece_are_located_in_the_document() {
         let doc = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[\n  {\"x\":1},\n  {\"y\":}\n]}]}]}";
         let mut located = Vec::new();
-        split(io::Cursor::new(doc.as_bytes()), None, SMALL, &mut |p| {
-            let err = serde_json::from_slice::<serde_json::Value>(&p.bytes).unwrap_err();
-            located.push(p.locate(DecodeError::Json {
-                line: err.line() as u64,
-                column: err.column() as u64,
-                reason: err.to_string(),
-            }));
-        })
+        split(
+            &mut BufReader::new(io::Cursor::new(doc.as_bytes())),
+            None,
+            SMALL,
+            &mut |p| {
+                let err = serde_json::from_slice::<serde_json::Value>(&p.bytes).unwrap_err();
+                located.push(
+                    p.locate(DecodeError::Json {
+                        line: err.line() as u64,
+                        column: err.column() as u64,
+                        reason: err.to_string(),
+                    })
+                    .0,
+                );
+            },
+        )
         .unwrap();
         assert!(
             matches!(
@@ -792,7 +1006,13 @@ mod tests {
     #[test]
     fn a_document_that_is_not_json_ends_the_split_where_it_breaks() {
         let doc = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"a\":1}]}]}]\n  x";
-        let err = split(io::Cursor::new(doc.as_bytes()), None, SMALL, &mut |_| {}).unwrap_err();
+        let err = split(
+            &mut BufReader::new(io::Cursor::new(doc.as_bytes())),
+            None,
+            SMALL,
+            &mut |_| {},
+        )
+        .unwrap_err();
         assert!(
             matches!(
                 err,
@@ -827,9 +1047,9 @@ mod tests {
             doc.extend_from_slice(&noise);
             let lines = 1 + doc.iter().filter(|b| **b == b'\n').count() as u64;
             let limits = PieceLimits { items: 1, bytes: 8, item_bytes: 16 };
-            let _ = split(io::Cursor::new(&doc), None, limits, &mut |p| {
+            let _ = split(&mut BufReader::new(io::Cursor::new(&doc)), None, limits, &mut |p| {
                 if let Err(e) = serde_json::from_slice::<serde_json::Value>(&p.bytes) {
-                    let located = p.locate(DecodeError::Json {
+                    let (located, _) = p.locate(DecodeError::Json {
                         line: e.line() as u64,
                         column: e.column() as u64,
                         reason: String::new(),
@@ -842,6 +1062,86 @@ mod tests {
         }
     }
 
+    fn split_all(doc: &str, limits: PieceLimits) -> (usize, Result<Split, DecodeError>) {
+        let mut items = 0;
+        let r = split(
+            &mut BufReader::new(io::Cursor::new(doc.as_bytes())),
+            None,
+            limits,
+            &mut |p| items += p.item_lines.len(),
+        );
+        (items, r)
+    }
+
+    /// Found by probing: an entry broken near its end kept none of its items (its resource
+    /// was looked for first, and the error came before any piece); the document's end inside a
+    /// value was located at the value's start; a skipped scalar was not checked.
+    #[test]
+    fn a_broken_entry_keeps_the_items_before_the_break() {
+        let doc = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"a":1},{"b":2},{"c":3},{"d":[[["#;
+        let (items, r) = split_all(doc, SMALL);
+        assert_eq!(items, 3, "every item before the break");
+        let err = r.unwrap_err();
+        assert!(
+            matches!(&err, DecodeError::Json { line: 1, column: 76, reason } if reason.contains("starts at line 1, column 68")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn values_the_request_decoder_refuses_are_refused() {
+        let cases = [
+            (
+                r#"{"resourceSpans":[{"resource":{},"resource":{},"scopeSpans":[]}]}"#,
+                "duplicate field `resource`",
+            ),
+            (
+                r#"{"resourceSpans":[],"resourceSpans":[]}"#,
+                "duplicate field `resourceSpans`",
+            ),
+            (
+                r#"{"resourceSpans":[{"resource":,"scopeSpans":[]}]}"#,
+                "expected a value",
+            ),
+            (r#"{"x":nul1x,"resourceSpans":[]}"#, "expected a value"),
+            (r#"{"x":01,"resourceSpans":[]}"#, "expected a value"),
+        ];
+        for (doc, want) in cases {
+            let (_, r) = split_all(doc, SMALL);
+            let err = r.expect_err(doc);
+            assert!(err.to_string().contains(want), "{doc}: {err}");
+        }
+        for ok in [
+            r#"{"x":-1.5e+3,"y":true,"z":null,"resourceSpans":[]}"#,
+            r#"{"x":0,"y":[0.25,false],"resourceSpans":null}"#,
+        ] {
+            assert!(split_all(ok, SMALL).1.is_ok(), "{ok}");
+        }
+        // A key longer than any known one is an unknown key, not an error.
+        let long = format!(
+            r#"{{"{}":1,"resourceSpans":[{{"scopeSpans":[{{"spans":[{{}}]}}]}}]}}"#,
+            "k".repeat(70_000)
+        );
+        assert_eq!(split_all(&long, SMALL).0, 1);
+    }
+
+    #[test]
+    fn a_resource_too_large_for_a_piece_skips_its_entry() {
+        let limits = PieceLimits {
+            items: 10,
+            bytes: 32,
+            item_bytes: 100,
+        };
+        let doc = format!(
+            r#"{{"resourceSpans":[{{"resource":{{"attributes":"{}"}},"scopeSpans":[{{"spans":[{{}}]}}]}},{{"scopeSpans":[{{"spans":[{{}},{{}}]}}]}}]}}"#,
+            "x".repeat(64)
+        );
+        let (items, r) = split_all(&doc, limits);
+        let found = r.unwrap();
+        assert_eq!(items, 2, "the second entry's items");
+        assert_eq!(found.skipped[0].what, "resource");
+    }
+
     #[test]
     fn oversized_items_are_skipped_and_reported() {
         let limits = PieceLimits {
@@ -851,7 +1151,14 @@ mod tests {
         };
         let doc = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"a":1},{"big":"0123456789"},{"c":3}]}]}]}"#;
         let (p, found) = pieces(doc, limits);
-        assert_eq!(found.skipped, [(1, 52)]);
+        assert_eq!(
+            found.skipped,
+            [Skipped {
+                line: 1,
+                column: 52,
+                what: "item"
+            }]
+        );
         assert_eq!(
             p,
             [

@@ -314,3 +314,30 @@ pub(crate) struct PieceLimits {
     /// The largest item held; a larger one is reported and skipped without being held.
     pub item_bytes: usize,
 }
+
+/// A field path of a piece's request (`resource_spans[0].scope_spans[0].spans[k]...`) as the
+/// file's: the piece's one resource and scope entry and its first item are the file's entries
+/// `at`. Returns the path and `k`, the item's index in the piece.
+pub(crate) fn rebase_field(field: &str, at: [u64; 3]) -> (String, Option<usize>) {
+    let mut out = String::with_capacity(field.len() + 8);
+    let mut item = None;
+    for (n, part) in field.split('.').enumerate() {
+        if n > 0 {
+            out.push('.');
+        }
+        let indexed = part
+            .strip_suffix(']')
+            .and_then(|p| p.split_once('['))
+            .and_then(|(name, i)| Some((name, i.parse::<u64>().ok()?)));
+        match (n, indexed) {
+            (0..=2, Some((name, i))) => {
+                if n == 2 {
+                    item = usize::try_from(i).ok();
+                }
+                out.push_str(&format!("{name}[{}]", i + at[n]));
+            }
+            _ => out.push_str(part),
+        }
+    }
+    (out, item)
+}

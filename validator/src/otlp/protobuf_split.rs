@@ -9,10 +9,10 @@
 //! Entries of at most 64 KiB are copied whole; a larger one is read twice (the reader seeks back):
 //! first its resource (or scope) and schema URL, then its items.
 
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek};
 
 use super::DecodeError;
-use super::limits::PieceLimits;
+use super::limits::{PieceLimits, rebase_field};
 
 /// Resource and scope entries up to this size (or [`PieceLimits::bytes`], when smaller) are
 /// copied whole (into one piece: a few hundred items at most); larger ones are cut by
@@ -29,11 +29,17 @@ pub(crate) struct Piece {
     copied: Vec<(u64, u64, u64)>,
     /// Where the resource entry the piece comes from starts in the file.
     pub entry: u64,
+    /// The file's indices of its resource entry, scope entry and first item (for a whole
+    /// entry or scope entry copied as it is: the index of what comes first in it).
+    index: [u64; 3],
+    /// Whether its items are copied one by one (`copied` is then one per item).
+    per_item: bool,
 }
 
 impl Piece {
-    /// `err`, from decoding this piece, located in the file.
-    pub fn locate(&self, err: DecodeError) -> DecodeError {
+    /// `err`, from decoding this piece, located in the file: an offset mapped to the file's,
+    /// a field path to the file's indices (with the offset of the item it is about).
+    pub fn locate(&self, err: DecodeError) -> (DecodeError, Option<u64>) {
         match err {
             DecodeError::Protobuf { offset, reason } => {
                 let at = self
@@ -41,9 +47,17 @@ impl Piece {
                     .iter()
                     .find(|(p, _, n)| (*p..*p + *n).contains(&offset))
                     .map_or(self.entry, |(p, f, _)| f + (offset - p));
-                DecodeError::Protobuf { offset: at, reason }
+                (DecodeError::Protobuf { offset: at, reason }, Some(at))
             }
-            other => other,
+            DecodeError::InvalidField { field, reason } => {
+                let (field, item) = rebase_field(&field, self.index);
+                let at = item
+                    .filter(|_| self.per_item)
+                    .and_then(|i| self.copied.get(i))
+                    .map(|(_, f, _)| *f);
+                (DecodeError::InvalidField { field, reason }, at)
+            }
+            other => (other, None),
         }
     }
 }
@@ -51,15 +65,17 @@ impl Piece {
 /// What a split found besides its pieces.
 #[derive(Debug, Default)]
 pub(crate) struct Split {
-    /// Items longer than [`PieceLimits::item_bytes`], skipped: where each starts.
-    pub skipped: Vec<u64>,
+    /// Values too large to hold, skipped: where each starts, and what it is (`item`: longer
+    /// than [`PieceLimits::item_bytes`]; `resource` or `scope`: longer than
+    /// [`PieceLimits::bytes`], the entry skipped with it).
+    pub skipped: Vec<(u64, &'static str)>,
 }
 
 /// Splits the message `reader` holds (`len` bytes from its current position) into pieces,
 /// handing each to `each` in file order. Bytes that are not a message end the split with an
 /// error at their offset; the pieces handed over before it stand.
 pub(crate) fn split<R: Read + Seek>(
-    reader: R,
+    reader: &mut BufReader<R>,
     len: u64,
     limits: PieceLimits,
     each: &mut dyn FnMut(Piece),
@@ -71,10 +87,13 @@ pub(crate) fn split<R: Read + Seek>(
         limits,
         found: &mut found,
     };
+    let mut resource = 0u64;
     s.fields(len, &mut |s, field, at, n| {
         if field != 1 {
             return s.r.skip(n);
         }
+        resource += 1;
+        let index = resource - 1;
         if n <= WHOLE_ENTRY_BYTES.min(s.limits.bytes as u64) {
             let bytes = s.r.take(n)?;
             let mut piece = Vec::with_capacity(bytes.len() + 12);
@@ -84,10 +103,12 @@ pub(crate) fn split<R: Read + Seek>(
                 bytes: piece,
                 copied: vec![(start, at, n)],
                 entry: at,
+                index: [index, 0, 0],
+                per_item: false,
             });
             return Ok(());
         }
-        s.resource_entry(at, n, each)
+        s.resource_entry(index, at, n, each)
     })?;
     Ok(found)
 }
@@ -113,13 +134,13 @@ fn copy_field(out: &mut Vec<u8>, field: u32, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
-struct Reader<R> {
-    r: R,
+struct Reader<'r, R> {
+    r: &'r mut BufReader<R>,
     /// Offset from where the split began.
     pos: u64,
 }
 
-impl<R: Read + Seek> Reader<R> {
+impl<R: Read + Seek> Reader<'_, R> {
     fn error(&self, reason: &str) -> DecodeError {
         DecodeError::Protobuf {
             offset: self.pos,
@@ -169,7 +190,7 @@ impl<R: Read + Seek> Reader<R> {
 
     fn skip(&mut self, n: u64) -> Result<(), DecodeError> {
         let to = i64::try_from(n).map_err(|_| self.error("a field longer than the file"))?;
-        self.r.seek(SeekFrom::Current(to)).map_err(|e| self.io(e))?;
+        self.r.seek_relative(to).map_err(|e| self.io(e))?;
         self.pos += n;
         Ok(())
     }
@@ -177,9 +198,7 @@ impl<R: Read + Seek> Reader<R> {
     fn seek(&mut self, to: u64) -> Result<(), DecodeError> {
         let back = i64::try_from(to).map_err(|_| self.error("an offset out of range"))?
             - i64::try_from(self.pos).map_err(|_| self.error("an offset out of range"))?;
-        self.r
-            .seek(SeekFrom::Current(back))
-            .map_err(|e| self.io(e))?;
+        self.r.seek_relative(back).map_err(|e| self.io(e))?;
         self.pos = to;
         Ok(())
     }
@@ -188,8 +207,8 @@ impl<R: Read + Seek> Reader<R> {
 /// An entry's field 1 (its resource or scope) and field 3 (its schema URL), as encoded.
 type Head = (Option<Vec<u8>>, Option<Vec<u8>>);
 
-struct Splitter<'a, R> {
-    r: &'a mut Reader<R>,
+struct Splitter<'a, 'r, R> {
+    r: &'a mut Reader<'r, R>,
     limits: PieceLimits,
     found: &'a mut Split,
 }
@@ -198,7 +217,7 @@ struct Splitter<'a, R> {
 /// field, positioned at its payload; it must read or skip exactly the payload.
 type OnField<'f, S> = dyn FnMut(&mut S, u32, u64, u64) -> Result<(), DecodeError> + 'f;
 
-impl<R: Read + Seek> Splitter<'_, R> {
+impl<R: Read + Seek> Splitter<'_, '_, R> {
     /// The fields of the `len` bytes from the current position: length-delimited ones go to
     /// `f`, the others are skipped.
     fn fields(&mut self, len: u64, f: &mut OnField<'_, Self>) -> Result<(), DecodeError> {
@@ -236,11 +255,17 @@ impl<R: Read + Seek> Splitter<'_, R> {
     }
 
     /// Field 1 (the resource or scope) and field 3 (the schema URL) of the `n` bytes at `at`,
-    /// the reader left at `at`.
-    fn head(&mut self, at: u64, n: u64) -> Result<Head, DecodeError> {
+    /// the reader left at `at`; `None` when one is longer than a piece may be. A wire error on
+    /// the way comes back beside what was found (the items before it are still handed over).
+    fn head(
+        &mut self,
+        at: u64,
+        n: u64,
+    ) -> Result<(Option<Head>, Option<DecodeError>), DecodeError> {
         let (mut one, mut three) = (None, None);
-        let max = self.limits.item_bytes as u64;
-        self.fields(n, &mut |s, field, _, len| match field {
+        let mut whole = true;
+        let max = self.limits.bytes as u64;
+        let found = self.fields(n, &mut |s, field, _, len| match field {
             1 | 3 if len <= max => {
                 let b = s.r.take(len)?;
                 if field == 1 {
@@ -250,22 +275,29 @@ impl<R: Read + Seek> Splitter<'_, R> {
                 }
                 Ok(())
             }
-            1 | 3 => Err(s
-                .r
-                .error("a resource, scope or schema URL too large to hold")),
+            1 | 3 => {
+                whole = false;
+                s.r.skip(len)
+            }
             _ => s.r.skip(len),
-        })?;
+        });
         self.r.seek(at)?;
-        Ok((one, three))
+        Ok((whole.then_some((one, three)), found.err()))
     }
 
     fn resource_entry(
         &mut self,
+        index: u64,
         at: u64,
         n: u64,
         each: &mut dyn FnMut(Piece),
     ) -> Result<(), DecodeError> {
-        let (resource, schema) = self.head(at, n)?;
+        let (head, broken) = self.head(at, n)?;
+        let Some((resource, schema)) = head else {
+            // Too large to copy into every piece: the entry is skipped, and said so.
+            self.found.skipped.push((at, "resource"));
+            return broken.map_or(Ok(()), Err);
+        };
         let mut prefix = Vec::new();
         if let Some(r) = &resource {
             copy_field(&mut prefix, 1, r);
@@ -273,10 +305,13 @@ impl<R: Read + Seek> Splitter<'_, R> {
         if let Some(s) = &schema {
             copy_field(&mut prefix, 3, s);
         }
-        self.fields(n, &mut |s, field, scope_at, len| {
+        let mut scope = 0u64;
+        let items = self.fields(n, &mut |s, field, scope_at, len| {
             if field != 2 {
                 return s.r.skip(len);
             }
+            scope += 1;
+            let indices = [index, scope - 1];
             if len <= WHOLE_ENTRY_BYTES.min(s.limits.bytes as u64) {
                 let scope = s.r.take(len)?;
                 let mut entry = prefix.clone();
@@ -289,22 +324,31 @@ impl<R: Read + Seek> Splitter<'_, R> {
                     bytes: piece,
                     copied: vec![(start + inner, scope_at, len)],
                     entry: at,
+                    index: [indices[0], indices[1], 0],
+                    per_item: false,
                 });
                 return Ok(());
             }
-            s.scope_entry(at, &prefix, scope_at, len, each)
-        })
+            s.scope_entry(at, indices, &prefix, scope_at, len, each)
+        });
+        items.and(broken.map_or(Ok(()), Err))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn scope_entry(
         &mut self,
         entry: u64,
+        indices: [u64; 2],
         resource: &[u8],
         at: u64,
         n: u64,
         each: &mut dyn FnMut(Piece),
     ) -> Result<(), DecodeError> {
-        let (scope, schema) = self.head(at, n)?;
+        let (head, broken) = self.head(at, n)?;
+        let Some((scope, schema)) = head else {
+            self.found.skipped.push((at, "scope"));
+            return broken.map_or(Ok(()), Err);
+        };
         let mut prefix = Vec::new();
         if let Some(sc) = &scope {
             copy_field(&mut prefix, 1, sc);
@@ -316,56 +360,70 @@ impl<R: Read + Seek> Splitter<'_, R> {
         // The items of the piece being gathered: `(offset in the file, bytes)`.
         let mut items: Vec<(u64, Vec<u8>)> = Vec::new();
         let mut size = 0usize;
-        let flush =
-            |items: &mut Vec<(u64, Vec<u8>)>, size: &mut usize, each: &mut dyn FnMut(Piece)| {
-                if items.is_empty() {
-                    return;
-                }
-                let mut scope_msg = prefix.clone();
-                let mut copied = Vec::with_capacity(items.len());
-                for (file_at, bytes) in items.drain(..) {
-                    // The item with its key and length, which the decoder's offsets point at (the
-                    // file's are as long: encoders write minimal varints).
-                    let key = scope_msg.len() as u64;
-                    let start = header(&mut scope_msg, 2, bytes.len() as u64);
-                    let head = start - key;
-                    copied.push((key, file_at.saturating_sub(head), head + bytes.len() as u64));
-                    scope_msg.extend_from_slice(&bytes);
-                }
-                *size = 0;
-                let mut entry_msg = resource.to_vec();
-                let scope_start = header(&mut entry_msg, 2, scope_msg.len() as u64);
-                entry_msg.extend_from_slice(&scope_msg);
-                let mut piece = Vec::with_capacity(entry_msg.len() + 12);
-                let entry_start = header(&mut piece, 1, entry_msg.len() as u64);
-                piece.extend_from_slice(&entry_msg);
-                for c in &mut copied {
-                    c.0 += entry_start + scope_start;
-                }
-                each(Piece {
-                    bytes: piece,
-                    copied,
-                    entry,
-                });
-            };
-        self.fields(n, &mut |s, field, item_at, len| {
+        // Items of the scope read so far (skipped ones included): the next piece's first
+        // item is `seen - items.len()`.
+        let mut seen = 0u64;
+        let flush = |items: &mut Vec<(u64, Vec<u8>)>,
+                     size: &mut usize,
+                     seen: u64,
+                     each: &mut dyn FnMut(Piece)| {
+            if items.is_empty() {
+                return;
+            }
+            let first = seen - items.len() as u64;
+            let mut scope_msg = prefix.clone();
+            let mut copied = Vec::with_capacity(items.len());
+            for (file_at, bytes) in items.drain(..) {
+                // The item with its key and length, which the decoder's offsets point at (the
+                // file's are as long: encoders write minimal varints).
+                let key = scope_msg.len() as u64;
+                let start = header(&mut scope_msg, 2, bytes.len() as u64);
+                let head = start - key;
+                copied.push((key, file_at.saturating_sub(head), head + bytes.len() as u64));
+                scope_msg.extend_from_slice(&bytes);
+            }
+            *size = 0;
+            let mut entry_msg = resource.to_vec();
+            let scope_start = header(&mut entry_msg, 2, scope_msg.len() as u64);
+            entry_msg.extend_from_slice(&scope_msg);
+            let mut piece = Vec::with_capacity(entry_msg.len() + 12);
+            let entry_start = header(&mut piece, 1, entry_msg.len() as u64);
+            piece.extend_from_slice(&entry_msg);
+            for c in &mut copied {
+                c.0 += entry_start + scope_start;
+            }
+            each(Piece {
+                bytes: piece,
+                copied,
+                entry,
+                index: [indices[0], indices[1], first],
+                per_item: true,
+            });
+        };
+        let run = self.fields(n, &mut |s, field, item_at, len| {
             if field != 2 {
                 return s.r.skip(len);
             }
             if len > limits.item_bytes as u64 {
-                s.found.skipped.push(item_at);
+                // The piece ends before it, so its items' indices stay the file's.
+                flush(&mut items, &mut size, seen, each);
+                seen += 1;
+                s.found.skipped.push((item_at, "item"));
                 return s.r.skip(len);
             }
             let bytes = s.r.take(len)?;
             size += bytes.len();
             items.push((item_at, bytes));
+            seen += 1;
             if items.len() >= limits.items || size >= limits.bytes {
-                flush(&mut items, &mut size, each);
+                flush(&mut items, &mut size, seen, each);
             }
             Ok(())
-        })?;
-        flush(&mut items, &mut size, each);
-        Ok(())
+        });
+        // What was gathered before an error is still handed over.
+        flush(&mut items, &mut size, seen, each);
+        run?;
+        broken.map_or(Ok(()), Err)
     }
 }
 
@@ -382,9 +440,12 @@ mod tests {
 
     fn pieces(msg: &[u8], limits: PieceLimits) -> Vec<Piece> {
         let mut out = Vec::new();
-        split(io::Cursor::new(msg), msg.len() as u64, limits, &mut |p| {
-            out.push(p)
-        })
+        split(
+            &mut BufReader::new(io::Cursor::new(msg)),
+            msg.len() as u64,
+            limits,
+            &mut |p| out.push(p),
+        )
         .unwrap();
         out
     }
@@ -424,7 +485,7 @@ mod tests {
         let in_piece = p[1].copied[0].0 + 2 + 2;
         let file_at = msg.windows(6).position(|w| w == b"item-c").unwrap() as u64;
         assert!(matches!(
-            p[1].locate(DecodeError::Protobuf { offset: in_piece, reason: String::new() }),
+            p[1].locate(DecodeError::Protobuf { offset: in_piece, reason: String::new() }).0,
             DecodeError::Protobuf { offset, .. } if offset == file_at + 2
         ));
     }
@@ -434,7 +495,7 @@ mod tests {
         let msg = [f(1, &f(2, &f(2, b"abc")))].concat();
         let cut = &msg[..msg.len() - 1];
         let err = split(
-            io::Cursor::new(cut),
+            &mut BufReader::new(io::Cursor::new(cut)),
             cut.len() as u64,
             PieceLimits {
                 items: 1,
@@ -447,6 +508,31 @@ mod tests {
         assert!(matches!(err, DecodeError::Protobuf { .. }), "{err:?}");
     }
 
+    /// Found by probing: a field error in a piece named the item by its index in the piece.
+    #[test]
+    fn field_errors_name_the_files_indices_and_offset() {
+        let scope = [f(2, b"a"), f(2, b"b"), f(2, b"c")].concat();
+        let entry = [f(1, b"R"), f(2, &scope)].concat();
+        let msg = [f(1, &f(2, b"")), f(1, &entry)].concat();
+        let limits = PieceLimits {
+            items: 2,
+            bytes: 4,
+            item_bytes: 100,
+        };
+        let p = pieces(&msg, limits);
+        let last = p.last().expect("pieces");
+        let (err, at) = last.locate(DecodeError::InvalidField {
+            field: "resource_spans[0].scope_spans[0].spans[0].trace_id".into(),
+            reason: String::new(),
+        });
+        assert_eq!(
+            err.to_string(),
+            "invalid resource_spans[1].scope_spans[0].spans[2].trace_id: "
+        );
+        let c_at = msg.iter().rposition(|b| *b == b'c').unwrap() as u64;
+        assert_eq!(at, Some(c_at - 2), "the item's key");
+    }
+
     proptest::proptest! {
         /// Whatever the bytes, splitting ends without a panic, and located offsets stay
         /// inside the message.
@@ -456,7 +542,7 @@ mod tests {
         ) {
             let limits = PieceLimits { items: 1, bytes: 4, item_bytes: 16 };
             let len = bytes.len() as u64;
-            let _ = split(io::Cursor::new(&bytes), len, limits, &mut |p| {
+            let _ = split(&mut BufReader::new(io::Cursor::new(&bytes)), len, limits, &mut |p| {
                 for (_, at, n) in &p.copied {
                     assert!(at + n <= len);
                 }
