@@ -155,6 +155,14 @@ impl<T> fmt::Debug for TemplateKey<T> {
 pub trait IntoAttributeValue<T> {
     /// The OpenTelemetry value.
     fn into_attribute_value(self) -> Value;
+
+    /// The value's text when it lives for the whole program (a string literal): a span name
+    /// made from it can then be made once, not at every span.
+    #[doc(hidden)]
+    #[inline]
+    fn static_text(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 macro_rules! scalar {
@@ -170,7 +178,30 @@ macro_rules! scalar {
 scalar!(i64 => I64 as i64: i64, i32, i16, i8, u32, u16, u8);
 scalar!(f64 => F64 as f64: f64, f32);
 scalar!(bool => Bool as bool: bool);
-scalar!(String => String as StringValue: &'static str, String, Cow<'static, str>, Arc<str>, StringValue);
+scalar!(String => String as StringValue: String, Arc<str>, StringValue);
+
+impl IntoAttributeValue<String> for &'static str {
+    fn into_attribute_value(self) -> Value {
+        Value::String(StringValue::from(self))
+    }
+    #[inline]
+    fn static_text(&self) -> Option<&'static str> {
+        Some(self)
+    }
+}
+
+impl IntoAttributeValue<String> for Cow<'static, str> {
+    fn into_attribute_value(self) -> Value {
+        Value::String(StringValue::from(self))
+    }
+    #[inline]
+    fn static_text(&self) -> Option<&'static str> {
+        match self {
+            Cow::Borrowed(s) => Some(s),
+            Cow::Owned(_) => None,
+        }
+    }
+}
 
 impl<V: Into<StringValue>> IntoAttributeValue<Vec<String>> for Vec<V> {
     fn into_attribute_value(self) -> Value {

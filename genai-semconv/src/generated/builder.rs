@@ -2451,9 +2451,10 @@ impl GenAiCreateAgentClient {
     /// `gen_ai.agent.name`: conditionally_required: When the application supplies it.; given to the sampler at start.
     #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set_known(
+        self.0.set_name_value(
             5,
-            AttributeKey::<String>::new("gen_ai.agent.name").value(value),
+            AttributeKey::<String>::new("gen_ai.agent.name"),
+            value,
             true,
         );
         self
@@ -2738,9 +2739,10 @@ impl GenAiExecuteToolInternal {
             KeyValue::new("gen_ai.operation.name", "execute_tool"),
             true,
         );
-        s.set_known(
+        s.set_name_value(
             1,
-            AttributeKey::<String>::new("gen_ai.tool.name").value(tool_name),
+            AttributeKey::<String>::new("gen_ai.tool.name"),
+            tool_name,
             true,
         );
         Self(s)
@@ -3654,9 +3656,10 @@ impl GenAiInvokeAgentClient {
     /// `gen_ai.agent.name`: conditionally_required: When known.; given to the sampler at start.
     #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set_known(
+        self.0.set_name_value(
             5,
-            AttributeKey::<String>::new("gen_ai.agent.name").value(value),
+            AttributeKey::<String>::new("gen_ai.agent.name"),
+            value,
             true,
         );
         self
@@ -4066,9 +4069,10 @@ impl GenAiInvokeAgentInternal {
     /// `gen_ai.agent.name`: conditionally_required: When known.; given to the sampler at start.
     #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set_known(
+        self.0.set_name_value(
             3,
-            AttributeKey::<String>::new("gen_ai.agent.name").value(value),
+            AttributeKey::<String>::new("gen_ai.agent.name"),
+            value,
             true,
         );
         self
@@ -4450,9 +4454,10 @@ impl GenAiInvokeWorkflowInternal {
     /// `gen_ai.workflow.name`: conditionally_required: When known..
     #[inline(always)]
     pub fn workflow_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set_known(
+        self.0.set_name_value(
             4,
-            AttributeKey::<String>::new("gen_ai.workflow.name").value(value),
+            AttributeKey::<String>::new("gen_ai.workflow.name"),
+            value,
             false,
         );
         self
@@ -4693,9 +4698,10 @@ impl GenAiPlanInternal {
     /// `gen_ai.agent.name`: conditionally_required: When known..
     #[inline(always)]
     pub fn agent_name<V: IntoAttributeValue<String>>(mut self, value: V) -> Self {
-        self.0.set_known(
+        self.0.set_name_value(
             2,
-            AttributeKey::<String>::new("gen_ai.agent.name").value(value),
+            AttributeKey::<String>::new("gen_ai.agent.name"),
+            value,
             false,
         );
         self

