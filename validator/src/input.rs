@@ -19,6 +19,11 @@
 //!
 //! Errors are located (line for JSON, byte offset for protobuf) and cost only the request they
 //! are in: the other lines or frames of the file are still loaded.
+//!
+//! A file larger than 1 MiB is never held whole: JSON Lines are read line by line, protobuf
+//! frames frame by frame, and one JSON document or protobuf message in pieces of one resource,
+//! one scope and at most 2,048 of its items ([`crate::otlp`]'s `json_split` and
+//! `protobuf_split`); an error then costs its piece, and is located in the file.
 
 use std::io::{BufRead, Read, Seek};
 use std::path::Path;
@@ -106,10 +111,12 @@ pub enum InputErrorKind {
 /// many times over.
 pub const MAX_LINE_BYTES: usize = 256 << 20;
 
-/// Items (spans, log records, metrics) per piece of a large JSON document read in pieces.
+/// Items (spans, log records, metrics) per piece of a large JSON document or protobuf message
+/// read in pieces.
 const PIECE_ITEMS: usize = 2048;
 
-/// Bytes of items per piece of a large JSON document read in pieces.
+/// Bytes of items per piece of a large JSON document or protobuf message read in pieces (and
+/// the largest resource or scope copied into its pieces).
 const PIECE_BYTES: usize = 4 << 20;
 
 /// The limit a skipped `what` (see [`InputErrorKind::TooLarge`]) was over.
