@@ -271,7 +271,13 @@ fn start_code(kind: Kind, args: &Args, item: &ItemFn, fn_name: &str, krate: &Tok
                 Some(StrArg::Lit(s)) => s.value(),
                 _ => fn_name.to_string(),
             };
+            // As the name template renders it (whitespace collapsed where it would be).
             let full = format!("{op} {n}");
+            let full = if full.ends_with(char::is_whitespace) || full.contains("  ") {
+                full.split_whitespace().collect::<Vec<_>>().join(" ")
+            } else {
+                full
+            };
             (quote!(), Some(full), Some(quote!(#n)))
         }
         Some(StrArg::Expr(e)) => (

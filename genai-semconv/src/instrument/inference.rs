@@ -355,7 +355,7 @@ impl InferenceSpan {
             .collect();
         let agent = AgentScope::of(&parent);
         if let Some(s) = &agent {
-            self.span.join(s);
+            self.span.join_as_model_call(s, !self.embeddings);
         }
         let builder = self.span.into_builder();
         let mut span = match &self.tracer {

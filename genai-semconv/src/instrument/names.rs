@@ -9,6 +9,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, Mutex};
 
 /// Names joined at most (for the program's life).
@@ -17,16 +18,21 @@ pub(crate) const MAX_NAMES: usize = 4096;
 /// Names a thread keeps at hand.
 const LOCAL: usize = 16;
 
-/// A name's identity: where its two parts live, and the value's length.
-type Id = (usize, usize, usize);
+/// A name's identity: where its two parts live, and their lengths.
+type Id = (usize, usize, usize, usize);
 
 fn id(prefix: &'static str, value: &'static str) -> Id {
     (
         prefix.as_ptr() as usize,
+        prefix.len(),
         value.as_ptr() as usize,
         value.len(),
     )
 }
+
+/// Whether [`MAX_NAMES`] names are kept: then a name not at hand is rendered without taking
+/// the table's lock.
+static FULL: AtomicBool = AtomicBool::new(false);
 
 static TABLE: LazyLock<Mutex<HashMap<Id, &'static str>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
@@ -43,12 +49,20 @@ pub(crate) fn joined(
     render: impl FnOnce() -> String,
 ) -> Option<&'static str> {
     let key = id(prefix, value);
-    let local = RECENT.with(|r| {
-        let r = r.borrow();
-        r.iter().find(|(k, _)| *k == key).map(|(_, n)| *n)
-    });
+    // `try_with`: a span started while the thread's storage is being torn down (from another
+    // thread-local's destructor) gets its name rendered, not a panic.
+    let local = RECENT
+        .try_with(|r| {
+            let r = r.try_borrow().ok()?;
+            r.iter().find(|(k, _)| *k == key).map(|(_, n)| *n)
+        })
+        .ok()
+        .flatten();
     if local.is_some() {
         return local;
+    }
+    if FULL.load(Ordering::Relaxed) {
+        return None;
     }
     let name = {
         let mut table = TABLE.lock().unwrap_or_else(|p| p.into_inner());
@@ -59,15 +73,19 @@ pub(crate) fn joined(
                 table.insert(key, n);
                 n
             }
-            None => return None,
+            None => {
+                FULL.store(true, Ordering::Relaxed);
+                return None;
+            }
         }
     };
-    RECENT.with(|r| {
-        let mut r = r.borrow_mut();
-        if r.len() == LOCAL {
-            r.remove(0);
+    let _ = RECENT.try_with(|r| {
+        if let Ok(mut r) = r.try_borrow_mut() {
+            if r.len() == LOCAL {
+                r.remove(0);
+            }
+            r.push((key, name));
         }
-        r.push((key, name));
     });
     Some(name)
 }

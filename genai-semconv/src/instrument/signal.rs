@@ -136,7 +136,8 @@ impl SpanStart {
             .any(|r| r.key == key && r.sampling_relevant)
     }
 
-    /// [`SpanStart::set`] by a generated setter: `slot` numbers the builder's own keys (each
+    /// [`SpanStart::set`] by a generated setter (the slot of a name template's attribute goes
+    /// through [`SpanStart::set_name_value`], which keeps the span's name right): `slot` numbers the builder's own keys (each
     /// key one slot), so a key set for the first time is added without searching the others.
     #[inline(always)]
     pub fn set_known(&mut self, slot: u32, kv: KeyValue, sampling_relevant: bool) {
@@ -290,7 +291,25 @@ impl SpanStart {
             Some("embeddings") => true,
             _ => false,
         };
-        if !model_call && !self.listed(a::GEN_AI_AGENT_NAME.key()) {
+        if model_call || self.listed(a::GEN_AI_AGENT_NAME.key()) {
+            self.take_agent(agent);
+        }
+    }
+
+    /// [`SpanStart::join`] for a model call whatever its operation is called
+    /// ([`super::inference::InferenceSpan`] takes any operation name): an inference unless it
+    /// is an embeddings call.
+    pub(crate) fn join_as_model_call(&mut self, agent: &AgentScope, inference: bool) {
+        if inference {
+            agent.count_inference();
+        }
+        self.take_agent(agent);
+    }
+
+    /// The agent's name and id, unless the span names an agent itself (then neither: a name
+    /// and an id from two agents would say nothing true).
+    fn take_agent(&mut self, agent: &AgentScope) {
+        if self.find(a::GEN_AI_AGENT_NAME.key()).is_some() {
             return;
         }
         for kv in agent.attributes() {
