@@ -68,6 +68,11 @@ impl Fixture {
         self.spans.get_finished_spans().unwrap()
     }
 
+    /// The points of the histogram `name`.
+    fn points_of(&self, name: &str) -> Vec<(String, Vec<KeyValue>, u64, f64)> {
+        self.points().into_iter().filter(|p| p.0 == name).collect()
+    }
+
     /// (name, attributes, count, sum) of every histogram point.
     fn points(&self) -> Vec<(String, Vec<KeyValue>, u64, f64)> {
         self.mp.force_flush().unwrap();
@@ -804,11 +809,7 @@ fn macro_spans_are_the_generated_builders_spans() {
     assert_eq!(agents[0].span_kind, agents[1].span_kind);
     assert_eq!(sorted_attributes(agents[0]), sorted_attributes(agents[1]));
     // Both tool calls count for the agent, the builder's as the macro's.
-    let tool_calls: Vec<_> = f
-        .points()
-        .into_iter()
-        .filter(|p| p.0 == "gen_ai.invoke_agent.tool_calls")
-        .collect();
+    let tool_calls: Vec<_> = f.points_of("gen_ai.invoke_agent.tool_calls");
     assert_eq!(tool_calls.len(), 1, "{tool_calls:?}");
     assert_eq!(tool_calls[0].3, 2.0);
 }
@@ -879,11 +880,7 @@ fn inference_spans_are_the_generated_builders_spans() {
         Some(&Value::I64(200))
     );
     assert_eq!(attr(chat, "server.port"), Some(&Value::I64(443)));
-    let calls: Vec<_> = f
-        .points()
-        .into_iter()
-        .filter(|p| p.0 == "gen_ai.invoke_agent.inference_calls")
-        .collect();
+    let calls: Vec<_> = f.points_of("gen_ai.invoke_agent.inference_calls");
     assert_eq!(calls.len(), 1, "{calls:?}");
     assert_eq!(calls[0].3, 2.0, "the two chat calls, not the embeddings");
 }
@@ -984,11 +981,7 @@ fn spans_inside_an_agent_as_reviewed() {
     );
     let call = by_name(&spans, "my_op m");
     assert_eq!(attr(call, "gen_ai.agent.name"), Some(&s("outer")));
-    let calls: Vec<_> = f
-        .points()
-        .into_iter()
-        .filter(|p| p.0 == "gen_ai.invoke_agent.inference_calls")
-        .collect();
+    let calls: Vec<_> = f.points_of("gen_ai.invoke_agent.inference_calls");
     assert_eq!(calls.len(), 1, "{calls:?}");
     assert_eq!(calls[0].3, 1.0);
 }

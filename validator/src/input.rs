@@ -119,14 +119,6 @@ const PIECE_ITEMS: usize = 2048;
 /// the largest resource or scope copied into its pieces).
 const PIECE_BYTES: usize = 4 << 20;
 
-/// The limit a skipped `what` (see [`InputErrorKind::TooLarge`]) was over.
-fn limit_of(what: &str) -> usize {
-    match what {
-        "resource" | "scope" => PIECE_BYTES,
-        _ => MAX_LINE_BYTES,
-    }
-}
-
 /// Bytes read from the start of a file to choose how to read the rest: a larger JSON Lines file
 /// is read line by line (memory: one line, not the file).
 const HEAD_BYTES: usize = 1 << 20;
@@ -507,6 +499,26 @@ impl<'e> Loader<'e> {
         self.errors.push(InputError { origin, kind });
     }
 
+    /// A decoding error, at the place it names (a JSON error's line, a protobuf error's
+    /// offset).
+    fn located_error(&mut self, err: DecodeError) {
+        let origin = match &err {
+            DecodeError::Json { line, .. } => self.origin(Some(*line), None),
+            DecodeError::Protobuf { offset, .. } => self.origin(None, Some(*offset)),
+            _ => self.origin(None, None),
+        };
+        self.error(origin, err.into());
+    }
+
+    /// `what` at `origin` was too large to hold, and skipped.
+    fn too_large(&mut self, origin: Origin, what: &'static str) {
+        let limit = match what {
+            "resource" | "scope" => PIECE_BYTES,
+            _ => MAX_LINE_BYTES,
+        };
+        self.error(origin, InputErrorKind::TooLarge { what, limit });
+    }
+
     /// [`Loader::error`], unless it repeats the last error (a bad resource or scope is copied
     /// into every piece of its entry, so each piece reports it).
     fn report_once(&mut self, origin: Origin, kind: InputErrorKind) {
@@ -582,15 +594,7 @@ impl<'e> Loader<'e> {
         match split {
             Ok(found) => {
                 for skipped in found.skipped {
-                    let origin = self.origin(Some(skipped.line), None);
-                    let what = skipped.what;
-                    self.error(
-                        origin,
-                        InputErrorKind::TooLarge {
-                            what,
-                            limit: limit_of(what),
-                        },
-                    );
+                    self.too_large(self.origin(Some(skipped.line), None), skipped.what);
                 }
                 if !found.signal_found && signal.is_none() {
                     let origin = self.origin(Some(1), None);
@@ -612,14 +616,7 @@ impl<'e> Loader<'e> {
                 }
                 return;
             }
-            Err(err) => {
-                let line = match &err {
-                    DecodeError::Json { line, .. } => Some(*line),
-                    _ => None,
-                };
-                let origin = self.origin(line, None);
-                self.error(origin, err.into());
-            }
+            Err(err) => self.located_error(err),
         }
         self.request += 1;
     }
@@ -750,15 +747,7 @@ impl<'e> Loader<'e> {
                 return;
             }
             if declared > MAX_LINE_BYTES as u64 {
-                let origin = self.origin(None, Some(start));
-                let what = "frame";
-                self.error(
-                    origin,
-                    InputErrorKind::TooLarge {
-                        what,
-                        limit: limit_of(what),
-                    },
-                );
+                self.too_large(self.origin(None, Some(start)), "frame");
                 self.request += 1;
                 if let Err(e) = reader.seek(std::io::SeekFrom::Start(start + declared)) {
                     let origin = self.origin(None, Some(start));
@@ -816,24 +805,10 @@ impl<'e> Loader<'e> {
         match split {
             Ok(found) => {
                 for (offset, what) in found.skipped {
-                    let origin = self.origin(None, Some(offset));
-                    self.error(
-                        origin,
-                        InputErrorKind::TooLarge {
-                            what,
-                            limit: limit_of(what),
-                        },
-                    );
+                    self.too_large(self.origin(None, Some(offset)), what);
                 }
             }
-            Err(err) => {
-                let offset = match &err {
-                    DecodeError::Protobuf { offset, .. } => Some(*offset),
-                    _ => None,
-                };
-                let origin = self.origin(None, offset);
-                self.error(origin, err.into());
-            }
+            Err(err) => self.located_error(err),
         }
         self.request += 1;
     }

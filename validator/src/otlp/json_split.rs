@@ -155,6 +155,9 @@ struct Splitter<'r, R> {
     found: Split,
 }
 
+/// An entry's resource (or scope) and schema URL, as one line of text each (empty: absent).
+type Head = (Vec<u8>, Vec<u8>);
+
 /// What a scope's pieces start with.
 #[derive(Clone)]
 struct Context {
@@ -282,21 +285,22 @@ impl<R: Read + Seek> Splitter<'_, R> {
         Ok(true)
     }
 
-    fn resource_entry(
+    /// The first pass over the entry at `start`: its `field` (`resource` or `scope`) and its
+    /// schema URL, wherever they are in it, the reader left at `start` for the second. `None`
+    /// when one is too large to copy into every piece: the entry is then skipped (the reader
+    /// past it) and reported. An error found on the way comes back beside them, to be
+    /// returned once the items before it are handed over.
+    fn head(
         &mut self,
-        keys: &'static Keys,
-        index: u64,
-        each: &mut dyn FnMut(Piece),
-    ) -> Result<(), DecodeError> {
-        let start = self.c.mark();
-        let (mut resource, mut schema) = (None, None);
+        start: Mark,
+        field: &'static str,
+    ) -> (Option<Head>, Result<(), DecodeError>) {
+        let (mut value, mut schema) = (None, None);
         let mut whole = true;
-        // First the resource and its schema URL, wherever they are in the entry. An error
-        // found on the way is returned after the items before it are handed over.
-        let head = self.object(|s, key| {
+        let broken = self.object(|s, key| {
             let at = s.c.mark();
-            if key == b"resource" {
-                whole &= s.kept(&mut resource, "resource", at)?;
+            if key == field.as_bytes() {
+                whole &= s.kept(&mut value, field, at)?;
             } else if SCHEMA_URL.contains(&key) {
                 whole &= s.kept(&mut schema, "schemaUrl", at)?;
             } else {
@@ -305,19 +309,36 @@ impl<R: Read + Seek> Splitter<'_, R> {
             Ok(())
         });
         if !whole {
-            // Too large to copy into every piece: the entry is skipped, and said so.
             self.found.skipped.push(Skipped {
                 line: start.line,
                 column: start.column,
-                what: "resource",
+                what: field,
             });
-            return head;
+            return (None, broken);
         }
-        self.c.seek(start)?;
+        if let Err(e) = self.c.seek(start) {
+            return (None, Err(e));
+        }
+        let head = (value.unwrap_or_default(), schema.unwrap_or_default());
+        (Some(head), broken)
+    }
+
+    fn resource_entry(
+        &mut self,
+        keys: &'static Keys,
+        index: u64,
+        each: &mut dyn FnMut(Piece),
+    ) -> Result<(), DecodeError> {
+        let start = self.c.mark();
+        // First the resource and its schema URL, wherever they are in the entry.
+        let (head, broken) = self.head(start, "resource");
+        let Some((resource, resource_schema)) = head else {
+            return broken;
+        };
         let cx = Context {
             keys,
-            resource: resource.unwrap_or_default(),
-            resource_schema: schema.unwrap_or_default(),
+            resource,
+            resource_schema,
             entry: (start.line, start.column),
             index: [index, 0],
         };
@@ -340,7 +361,7 @@ impl<R: Read + Seek> Splitter<'_, R> {
                 s.c.skip()
             }
         });
-        items.and(head)
+        items.and(broken)
     }
 
     fn scope_entry(
@@ -349,56 +370,33 @@ impl<R: Read + Seek> Splitter<'_, R> {
         each: &mut dyn FnMut(Piece),
     ) -> Result<(), DecodeError> {
         let start = self.c.mark();
-        let (mut scope, mut schema) = (None, None);
-        let mut whole = true;
-        let head = self.object(|s, key| {
-            let at = s.c.mark();
-            if key == b"scope" {
-                whole &= s.kept(&mut scope, "scope", at)?;
-            } else if SCHEMA_URL.contains(&key) {
-                whole &= s.kept(&mut schema, "schemaUrl", at)?;
-            } else {
-                s.c.skip()?;
-            }
-            Ok(())
-        });
-        if !whole {
-            self.found.skipped.push(Skipped {
-                line: start.line,
-                column: start.column,
-                what: "scope",
-            });
-            return head;
-        }
-        self.c.seek(start)?;
-        let (scope, schema) = (scope.unwrap_or_default(), schema.unwrap_or_default());
+        let (head, broken) = self.head(start, "scope");
+        let Some((scope, schema)) = head else {
+            return broken;
+        };
         let mut prefix = Vec::with_capacity(64 + cx.resource.len() + scope.len());
-        prefix.extend_from_slice(b"{\"");
-        prefix.extend_from_slice(cx.keys.resource[0]);
-        prefix.extend_from_slice(b"\":[{");
-        for (key, value) in [
-            ("resource", &cx.resource),
-            ("schemaUrl", &cx.resource_schema),
-        ] {
+        let open = |prefix: &mut Vec<u8>, key: &[u8]| {
+            prefix.push(b'"');
+            prefix.extend_from_slice(key);
+            prefix.extend_from_slice(b"\":[");
+        };
+        let member = |prefix: &mut Vec<u8>, key: &str, value: &[u8]| {
             if !value.is_empty() {
                 prefix.extend_from_slice(format!("\"{key}\":").as_bytes());
                 prefix.extend_from_slice(value);
                 prefix.push(b',');
             }
-        }
-        prefix.extend_from_slice(b"\"");
-        prefix.extend_from_slice(cx.keys.scope[0]);
-        prefix.extend_from_slice(b"\":[{");
-        for (key, value) in [("scope", &scope), ("schemaUrl", &schema)] {
-            if !value.is_empty() {
-                prefix.extend_from_slice(format!("\"{key}\":").as_bytes());
-                prefix.extend_from_slice(value);
-                prefix.push(b',');
-            }
-        }
-        prefix.extend_from_slice(b"\"");
-        prefix.extend_from_slice(cx.keys.items[0]);
-        prefix.extend_from_slice(b"\":[");
+        };
+        prefix.push(b'{');
+        open(&mut prefix, cx.keys.resource[0]);
+        prefix.push(b'{');
+        member(&mut prefix, "resource", &cx.resource);
+        member(&mut prefix, "schemaUrl", &cx.resource_schema);
+        open(&mut prefix, cx.keys.scope[0]);
+        prefix.push(b'{');
+        member(&mut prefix, "scope", &scope);
+        member(&mut prefix, "schemaUrl", &schema);
+        open(&mut prefix, cx.keys.items[0]);
         let keys = cx.keys;
         let mut seen = false;
         let items = self.object(|s, key| {
@@ -411,7 +409,7 @@ impl<R: Read + Seek> Splitter<'_, R> {
                 s.c.skip()
             }
         });
-        items.and(head)
+        items.and(broken)
     }
 
     /// The items of one scope, handed over in pieces.

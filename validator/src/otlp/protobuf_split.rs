@@ -204,9 +204,6 @@ impl<R: Read + Seek> Reader<'_, R> {
     }
 }
 
-/// An entry's field 1 (its resource or scope) and field 3 (its schema URL), as encoded.
-type Head = (Option<Vec<u8>>, Option<Vec<u8>>);
-
 struct Splitter<'a, 'r, R> {
     r: &'a mut Reader<'r, R>,
     limits: PieceLimits,
@@ -255,13 +252,16 @@ impl<R: Read + Seek> Splitter<'_, '_, R> {
     }
 
     /// Field 1 (the resource or scope) and field 3 (the schema URL) of the `n` bytes at `at`,
-    /// the reader left at `at`; `None` when one is longer than a piece may be. A wire error on
-    /// the way comes back beside what was found (the items before it are still handed over).
+    /// encoded again as the start of the entry's pieces, the reader left at `at`. `None` when
+    /// one is longer than a piece may be: the entry is then skipped and reported as `what`. A
+    /// wire error on the way comes back beside them, to be returned once the items before it
+    /// are handed over.
     fn head(
         &mut self,
         at: u64,
         n: u64,
-    ) -> Result<(Option<Head>, Option<DecodeError>), DecodeError> {
+        what: &'static str,
+    ) -> (Option<Vec<u8>>, Result<(), DecodeError>) {
         let (mut one, mut three) = (None, None);
         let mut whole = true;
         let max = self.limits.bytes as u64;
@@ -281,8 +281,20 @@ impl<R: Read + Seek> Splitter<'_, '_, R> {
             }
             _ => s.r.skip(len),
         });
-        self.r.seek(at)?;
-        Ok((whole.then_some((one, three)), found.err()))
+        if let Err(e) = self.r.seek(at) {
+            return (None, Err(e));
+        }
+        if !whole {
+            self.found.skipped.push((at, what));
+            return (None, found);
+        }
+        let mut prefix = Vec::new();
+        for (field, bytes) in [(1, &one), (3, &three)] {
+            if let Some(b) = bytes {
+                copy_field(&mut prefix, field, b);
+            }
+        }
+        (Some(prefix), found)
     }
 
     fn resource_entry(
@@ -292,19 +304,10 @@ impl<R: Read + Seek> Splitter<'_, '_, R> {
         n: u64,
         each: &mut dyn FnMut(Piece),
     ) -> Result<(), DecodeError> {
-        let (head, broken) = self.head(at, n)?;
-        let Some((resource, schema)) = head else {
-            // Too large to copy into every piece: the entry is skipped, and said so.
-            self.found.skipped.push((at, "resource"));
-            return broken.map_or(Ok(()), Err);
+        let (head, broken) = self.head(at, n, "resource");
+        let Some(prefix) = head else {
+            return broken;
         };
-        let mut prefix = Vec::new();
-        if let Some(r) = &resource {
-            copy_field(&mut prefix, 1, r);
-        }
-        if let Some(s) = &schema {
-            copy_field(&mut prefix, 3, s);
-        }
         let mut scope = 0u64;
         let items = self.fields(n, &mut |s, field, scope_at, len| {
             if field != 2 {
@@ -331,7 +334,7 @@ impl<R: Read + Seek> Splitter<'_, '_, R> {
             }
             s.scope_entry(at, indices, &prefix, scope_at, len, each)
         });
-        items.and(broken.map_or(Ok(()), Err))
+        items.and(broken)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -344,18 +347,10 @@ impl<R: Read + Seek> Splitter<'_, '_, R> {
         n: u64,
         each: &mut dyn FnMut(Piece),
     ) -> Result<(), DecodeError> {
-        let (head, broken) = self.head(at, n)?;
-        let Some((scope, schema)) = head else {
-            self.found.skipped.push((at, "scope"));
-            return broken.map_or(Ok(()), Err);
+        let (head, broken) = self.head(at, n, "scope");
+        let Some(prefix) = head else {
+            return broken;
         };
-        let mut prefix = Vec::new();
-        if let Some(sc) = &scope {
-            copy_field(&mut prefix, 1, sc);
-        }
-        if let Some(s) = &schema {
-            copy_field(&mut prefix, 3, s);
-        }
         let limits = self.limits;
         // The items of the piece being gathered: `(offset in the file, bytes)`.
         let mut items: Vec<(u64, Vec<u8>)> = Vec::new();
@@ -423,7 +418,7 @@ impl<R: Read + Seek> Splitter<'_, '_, R> {
         // What was gathered before an error is still handed over.
         flush(&mut items, &mut size, seen, each);
         run?;
-        broken.map_or(Ok(()), Err)
+        broken
     }
 }
 
