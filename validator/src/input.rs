@@ -23,7 +23,8 @@
 //! A file larger than 1 MiB is never held whole: JSON Lines are read line by line, protobuf
 //! frames frame by frame, and one JSON document or protobuf message in pieces of one resource,
 //! one scope and at most 2,048 of its items ([`crate::otlp`]'s `json_split` and
-//! `protobuf_split`); an error then costs its piece, and is located in the file.
+//! `protobuf_split`); an error is located in the file, and costs only its item (JSON: the
+//! piece is decoded again item by item) or its piece (protobuf).
 
 use std::io::{BufRead, Read, Seek};
 use std::path::Path;
@@ -577,16 +578,12 @@ impl<'e> Loader<'e> {
         };
         let mut pieces = 0u64;
         let split = json_split::split(&mut reader, signal, limits, &mut |piece| {
-            let origin = self.origin(Some(piece.line), None);
-            if let Err(err) =
-                decode_json_into(&piece.bytes, Some(piece.signal), &origin, &mut self.out)
-            {
-                let (err, line) = piece.locate(err);
-                let origin = match line {
-                    Some(line) => self.origin(Some(line), None),
-                    None => origin,
-                };
-                self.report_once(origin, err.into());
+            if !self.json_piece(&piece) {
+                // Something in it cannot be decoded: its items one by one, so that only
+                // those that cannot are lost (each reported).
+                for one in piece.one_by_one() {
+                    self.json_piece(&one);
+                }
             }
             self.hand_over();
             pieces += 1;
@@ -619,6 +616,62 @@ impl<'e> Loader<'e> {
             Err(err) => self.located_error(err),
         }
         self.request += 1;
+    }
+
+    /// Decodes one piece of a large JSON document. False when it cannot be decoded and
+    /// holds several items (nothing is reported then); a single item that cannot be is
+    /// reported.
+    fn json_piece(&mut self, piece: &json_split::Piece) -> bool {
+        let origin = self.origin(Some(piece.line), None);
+        let Err(err) = decode_json_into(&piece.bytes, Some(piece.signal), &origin, &mut self.out)
+        else {
+            return true;
+        };
+        if piece.item_count() > 1 {
+            return false;
+        }
+        let (err, line) = piece.locate(err);
+        let origin = match line {
+            Some(line) => self.origin(Some(line), None),
+            None => origin,
+        };
+        self.report_once(origin, err.into());
+        // Reported: nothing more to try.
+        true
+    }
+
+    /// Decodes one piece of a large protobuf message, the signal detected from the first
+    /// (`hint`, `fixed`). False when it cannot be decoded and holds several items copied one
+    /// by one (nothing is reported then); otherwise what cannot be decoded is reported.
+    fn protobuf_piece(
+        &mut self,
+        piece: &protobuf_split::Piece,
+        hint: &mut Option<Signal>,
+        fixed: &mut bool,
+    ) -> bool {
+        let origin = self.origin(None, Some(piece.entry));
+        let result = if *fixed {
+            let signal = hint.unwrap_or(Signal::Traces);
+            crate::otlp::decode_protobuf_into(&piece.bytes, signal, &origin, &mut self.out)
+        } else {
+            decode_protobuf_detect_into(&piece.bytes, *hint, &origin, &mut self.out).map(|s| {
+                *hint = Some(s);
+                *fixed = true;
+            })
+        };
+        let Err(err) = result else {
+            return true;
+        };
+        if piece.item_count().is_some_and(|n| n > 1) {
+            return false;
+        }
+        let (err, offset) = piece.locate(err);
+        let origin = match offset {
+            Some(offset) => self.origin(None, Some(offset)),
+            None => origin,
+        };
+        self.report_once(origin, err.into());
+        true
     }
 
     fn json_lines(&mut self, text: &[u8], signal: Option<Signal>) {
@@ -782,23 +835,12 @@ impl<'e> Loader<'e> {
             item_bytes: MAX_LINE_BYTES,
         };
         let split = protobuf_split::split(&mut reader, len, limits, &mut |piece| {
-            let origin = self.origin(None, Some(piece.entry));
-            let result = if fixed {
-                let signal = hint.unwrap_or(Signal::Traces);
-                crate::otlp::decode_protobuf_into(&piece.bytes, signal, &origin, &mut self.out)
-            } else {
-                decode_protobuf_detect_into(&piece.bytes, hint, &origin, &mut self.out).map(|s| {
-                    hint = Some(s);
-                    fixed = true;
-                })
-            };
-            if let Err(err) = result {
-                let (err, offset) = piece.locate(err);
-                let origin = match offset {
-                    Some(offset) => self.origin(None, Some(offset)),
-                    None => origin,
-                };
-                self.report_once(origin, err.into());
+            if !self.protobuf_piece(&piece, &mut hint, &mut fixed) {
+                // Something in it cannot be decoded: its items one by one, so that only
+                // those that cannot are lost (each reported).
+                for one in piece.one_by_one() {
+                    self.protobuf_piece(&one, &mut hint, &mut fixed);
+                }
             }
             self.hand_over();
         });

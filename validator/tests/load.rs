@@ -503,10 +503,10 @@ fn large_json_documents_stream_with_the_same_result() {
     assert_eq!(streamed.metrics, whole.metrics);
 }
 
-/// A bad span in a large document costs only the piece it is in, located at its own line;
-/// the document read whole loses everything.
+/// A bad span in a large document costs only itself (its piece is decoded again item by
+/// item), located at its own line; the document read whole loses everything.
 #[test]
-fn a_bad_item_in_a_large_json_document_costs_only_its_piece() {
+fn a_bad_item_in_a_large_json_document_costs_only_itself() {
     let doc = large_document();
     let total = load_bytes(doc.as_bytes(), Source::Unknown, &LoadOptions::default())
         .0
@@ -532,13 +532,40 @@ fn a_bad_item_in_a_large_json_document_costs_only_its_piece() {
         "{:?} (the bad kind is on line {line})",
         errors[0]
     );
-    assert!(
-        streamed.spans.len() >= total - 2048 && streamed.spans.len() < total,
-        "{} of {total}",
-        streamed.spans.len()
-    );
+    assert_eq!(streamed.spans.len(), total - 1);
     let (whole, _) = load_bytes(broken.as_bytes(), Source::Unknown, &LoadOptions::default());
     assert_eq!(whole.spans.len(), 0);
+}
+
+/// Two bad spans of one piece: both reported, each at its own line, and only they are lost.
+#[test]
+fn two_bad_items_in_one_piece_are_reported_apart() {
+    let doc = large_document();
+    let total = load_bytes(doc.as_bytes(), Source::Unknown, &LoadOptions::default())
+        .0
+        .spans
+        .len();
+    let kinds: Vec<usize> = doc.match_indices("\"kind\": 1").map(|(i, _)| i).collect();
+    let (a, b) = (kinds[10], kinds[12]);
+    let broken = format!(
+        "{}\"kind\": {{}}{}\"kind\": \"x\"{}",
+        &doc[..a],
+        &doc[a + "\"kind\": 1".len()..b],
+        &doc[b + "\"kind\": 1".len()..]
+    );
+    let line_a = 1 + doc[..a].matches('\n').count() as u64;
+    let line_b = 1 + doc[..b].matches('\n').count() as u64;
+    let file = TempFile::new("big-broken-twice.json", broken.as_bytes());
+    let (streamed, errors) = load_file(&file.0).expect("readable");
+    let lines: Vec<Option<u64>> = errors
+        .iter()
+        .map(|e| match &e.kind {
+            InputErrorKind::Decode(DecodeError::Json { line, .. }) => Some(*line),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lines, [Some(line_a), Some(line_b)], "{errors:?}");
+    assert_eq!(streamed.spans.len(), total - 2);
 }
 
 /// `Origin::offset` differs by design (a piece's items carry the offset of their resource
@@ -625,10 +652,10 @@ fn large_protobuf_files_stream_with_the_same_result() {
     }
 }
 
-/// A bad span in a large protobuf message costs only the piece it is in, located at its
-/// byte offset in the file.
+/// A bad span in a large protobuf message costs only itself (its piece is decoded again item
+/// by item), located at its byte offset in the file.
 #[test]
-fn a_bad_item_in_a_large_protobuf_message_costs_only_its_piece() {
+fn a_bad_item_in_a_large_protobuf_message_costs_only_itself() {
     let mut message = large_traces_message();
     // The name of span 15,000 gets bytes that are not UTF-8.
     let at = message
@@ -649,11 +676,36 @@ fn a_bad_item_in_a_large_protobuf_message_costs_only_its_piece() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(
-        streamed.spans.len() >= 30_001 - 2048 && streamed.spans.len() < 30_001,
-        "{}",
-        streamed.spans.len()
-    );
+    assert_eq!(streamed.spans.len(), 30_000);
+}
+
+/// Two bad spans of one protobuf piece: both reported, each near its own offset, and only
+/// they are lost.
+#[test]
+fn two_bad_items_in_one_protobuf_piece_are_reported_apart() {
+    let mut message = large_traces_message();
+    let mut broken = Vec::new();
+    for name in [&b"chat model-15000"[..], b"chat model-15002"] {
+        let at = message
+            .windows(name.len())
+            .position(|w| w == name)
+            .expect("the span");
+        message[at] = 0xff;
+        broken.push(at);
+    }
+    let file = TempFile::new("big-broken-twice.pb", &message);
+    let (streamed, errors) = load_file(&file.0).expect("readable");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    for (e, at) in errors.iter().zip(broken) {
+        match &e.kind {
+            InputErrorKind::Decode(DecodeError::Protobuf { offset, .. }) => {
+                let start = *offset as usize;
+                assert!(start <= at && at - start < 200, "{offset} vs {at}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(streamed.spans.len(), 29_999);
 }
 
 /// Found by probing: JSON Lines whose lines are longer than the part of the file read first,

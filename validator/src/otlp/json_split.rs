@@ -32,9 +32,22 @@ pub(crate) struct Piece {
     entry: (u64, u64),
     /// The file's indices of its resource entry, scope entry and first item.
     index: [u64; 3],
-    /// The line each item starts on.
-    item_lines: Vec<u64>,
+    /// Where each item is: in the document (line, column) and in `bytes`.
+    items: Vec<ItemAt>,
 }
+
+/// Where one item of a piece is.
+#[derive(Clone, Copy, Debug)]
+struct ItemAt {
+    line: u64,
+    column: u64,
+    /// Its text in the piece's bytes.
+    start: usize,
+    end: usize,
+}
+
+/// What closes a piece after its items.
+const CLOSE: &[u8] = b"]}]}]}";
 
 impl Piece {
     /// `err`, from decoding this piece, located in the document; for a field error (which
@@ -42,7 +55,7 @@ impl Piece {
     pub fn locate(&self, err: DecodeError) -> (DecodeError, Option<u64>) {
         if let DecodeError::InvalidField { field, reason } = err {
             let (field, item) = rebase_field(&field, self.index);
-            let line = item.and_then(|i| self.item_lines.get(i).copied());
+            let line = item.and_then(|i| self.items.get(i)).map(|at| at.line);
             return (DecodeError::InvalidField { field, reason }, line);
         }
         let located = match err {
@@ -68,6 +81,37 @@ impl Piece {
             other => other,
         };
         (located, None)
+    }
+
+    /// How many items it holds.
+    pub fn item_count(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Each of its items as a piece of its own (same resource and scope), so that one bad
+    /// item need not cost the others.
+    pub fn one_by_one(&self) -> impl Iterator<Item = Piece> + '_ {
+        self.items.iter().enumerate().map(|(i, at)| {
+            let text = &self.bytes[at.start..at.end];
+            let mut bytes = Vec::with_capacity(self.prefix + text.len() + CLOSE.len());
+            bytes.extend_from_slice(&self.bytes[..self.prefix]);
+            bytes.extend_from_slice(text);
+            bytes.extend_from_slice(CLOSE);
+            Piece {
+                bytes,
+                signal: self.signal,
+                line: at.line,
+                column: at.column,
+                prefix: self.prefix,
+                entry: self.entry,
+                index: [self.index[0], self.index[1], self.index[2] + i as u64],
+                items: vec![ItemAt {
+                    start: self.prefix,
+                    end: self.prefix + text.len(),
+                    ..*at
+                }],
+            }
+        })
     }
 }
 
@@ -428,7 +472,7 @@ impl<R: Read + Seek> Splitter<'_, R> {
             if let Some(mut p) = piece.take()
                 && *count > 0
             {
-                p.bytes.extend_from_slice(b"]}]}]}");
+                p.bytes.extend_from_slice(CLOSE);
                 each(p);
             }
             *count = 0;
@@ -451,7 +495,7 @@ impl<R: Read + Seek> Splitter<'_, R> {
                     prefix: prefix.len(),
                     entry: cx.entry,
                     index: [cx.index[0], cx.index[1], seen],
-                    item_lines: Vec::new(),
+                    items: Vec::new(),
                 }
             });
             seen += 1;
@@ -486,7 +530,12 @@ impl<R: Read + Seek> Splitter<'_, R> {
                 return Ok(());
             }
             count += 1;
-            p.item_lines.push(at.line);
+            p.items.push(ItemAt {
+                line: at.line,
+                column: at.column,
+                start: before,
+                end: p.bytes.len(),
+            });
             if count >= limits.items || p.bytes.len() - prefix.len() >= limits.bytes {
                 flush(&mut piece, &mut count, each);
             }
@@ -1066,7 +1115,7 @@ mod tests {
             &mut BufReader::new(io::Cursor::new(doc.as_bytes())),
             None,
             limits,
-            &mut |p| items += p.item_lines.len(),
+            &mut |p| items += p.item_count(),
         );
         (items, r)
     }

@@ -10,6 +10,7 @@
 //! first its resource (or scope) and schema URL, then its items.
 
 use std::io::{self, BufReader, Read, Seek};
+use std::ops::Range;
 
 use super::DecodeError;
 use super::limits::{PieceLimits, rebase_field};
@@ -34,6 +35,59 @@ pub(crate) struct Piece {
     index: [u64; 3],
     /// Whether its items are copied one by one (`copied` is then one per item).
     per_item: bool,
+    /// For items copied one by one: where its resource, its scope and each item (with its
+    /// offset in the file) are in `bytes`, to decode them again one by one.
+    parts: Option<Box<Parts>>,
+}
+
+/// Where the parts of a piece of items copied one by one are in its bytes.
+#[derive(Debug)]
+struct Parts {
+    resource: Range<usize>,
+    scope: Range<usize>,
+    items: Vec<(u64, Range<usize>)>,
+}
+
+/// A piece of one scope's items (`(offset in the file, bytes)` each), with the resource and
+/// scope fields before them.
+fn assemble<'a>(
+    resource: &[u8],
+    scope: &[u8],
+    items: impl ExactSizeIterator<Item = (u64, &'a [u8])>,
+) -> (Vec<u8>, Vec<(u64, u64, u64)>, Parts) {
+    let mut scope_msg = scope.to_vec();
+    let mut copied = Vec::with_capacity(items.len());
+    let mut ranges = Vec::with_capacity(items.len());
+    for (file_at, bytes) in items {
+        // The item with its key and length, which the decoder's offsets point at (the
+        // file's are as long: encoders write minimal varints).
+        let key = scope_msg.len() as u64;
+        let start = header(&mut scope_msg, 2, bytes.len() as u64);
+        let head = start - key;
+        copied.push((key, file_at.saturating_sub(head), head + bytes.len() as u64));
+        ranges.push((file_at, start as usize..start as usize + bytes.len()));
+        scope_msg.extend_from_slice(bytes);
+    }
+    let mut entry_msg = resource.to_vec();
+    let scope_start = header(&mut entry_msg, 2, scope_msg.len() as u64);
+    entry_msg.extend_from_slice(&scope_msg);
+    let mut piece = Vec::with_capacity(entry_msg.len() + 12);
+    let entry_start = header(&mut piece, 1, entry_msg.len() as u64);
+    piece.extend_from_slice(&entry_msg);
+    let shift = (entry_start + scope_start) as usize;
+    for c in &mut copied {
+        c.0 += shift as u64;
+    }
+    for (_, r) in &mut ranges {
+        *r = r.start + shift..r.end + shift;
+    }
+    let entry_start = entry_start as usize;
+    let parts = Parts {
+        resource: entry_start..entry_start + resource.len(),
+        scope: shift..shift + scope.len(),
+        items: ranges,
+    };
+    (piece, copied, parts)
 }
 
 impl Piece {
@@ -59,6 +113,37 @@ impl Piece {
             }
             other => (other, None),
         }
+    }
+
+    /// How many items it holds, when they were copied one by one (else `None`).
+    pub fn item_count(&self) -> Option<usize> {
+        self.parts.as_ref().map(|p| p.items.len())
+    }
+
+    /// Each of its items as a piece of its own (same resource and scope), when they were
+    /// copied one by one (else none), so that one bad item need not cost the others.
+    pub fn one_by_one(&self) -> impl Iterator<Item = Piece> + '_ {
+        self.parts.iter().flat_map(move |parts| {
+            parts
+                .items
+                .iter()
+                .enumerate()
+                .map(move |(i, (file_at, range))| {
+                    let (bytes, copied, one) = assemble(
+                        &self.bytes[parts.resource.clone()],
+                        &self.bytes[parts.scope.clone()],
+                        std::iter::once((*file_at, &self.bytes[range.clone()])),
+                    );
+                    Piece {
+                        bytes,
+                        copied,
+                        entry: self.entry,
+                        index: [self.index[0], self.index[1], self.index[2] + i as u64],
+                        per_item: true,
+                        parts: Some(Box::new(one)),
+                    }
+                })
+        })
     }
 }
 
@@ -105,6 +190,7 @@ pub(crate) fn split<R: Read + Seek>(
                 entry: at,
                 index: [index, 0, 0],
                 per_item: false,
+                parts: None,
             });
             return Ok(());
         }
@@ -329,6 +415,7 @@ impl<R: Read + Seek> Splitter<'_, '_, R> {
                     entry: at,
                     index: [indices[0], indices[1], 0],
                     per_item: false,
+                    parts: None,
                 });
                 return Ok(());
             }
@@ -366,33 +453,20 @@ impl<R: Read + Seek> Splitter<'_, '_, R> {
                 return;
             }
             let first = seen - items.len() as u64;
-            let mut scope_msg = prefix.clone();
-            let mut copied = Vec::with_capacity(items.len());
-            for (file_at, bytes) in items.drain(..) {
-                // The item with its key and length, which the decoder's offsets point at (the
-                // file's are as long: encoders write minimal varints).
-                let key = scope_msg.len() as u64;
-                let start = header(&mut scope_msg, 2, bytes.len() as u64);
-                let head = start - key;
-                copied.push((key, file_at.saturating_sub(head), head + bytes.len() as u64));
-                scope_msg.extend_from_slice(&bytes);
-            }
+            let (bytes, copied, parts) = assemble(
+                resource,
+                &prefix,
+                items.iter().map(|(at, b)| (*at, b.as_slice())),
+            );
+            items.clear();
             *size = 0;
-            let mut entry_msg = resource.to_vec();
-            let scope_start = header(&mut entry_msg, 2, scope_msg.len() as u64);
-            entry_msg.extend_from_slice(&scope_msg);
-            let mut piece = Vec::with_capacity(entry_msg.len() + 12);
-            let entry_start = header(&mut piece, 1, entry_msg.len() as u64);
-            piece.extend_from_slice(&entry_msg);
-            for c in &mut copied {
-                c.0 += entry_start + scope_start;
-            }
             each(Piece {
-                bytes: piece,
+                bytes,
                 copied,
                 entry,
                 index: [indices[0], indices[1], first],
                 per_item: true,
+                parts: Some(Box::new(parts)),
             });
         };
         let run = self.fields(n, &mut |s, field, item_at, len| {
