@@ -23,8 +23,9 @@
 //! A file larger than 1 MiB is never held whole: JSON Lines are read line by line, protobuf
 //! frames frame by frame, and one JSON document or protobuf message in pieces of one resource,
 //! one scope and at most 2,048 of its items ([`crate::otlp`]'s `json_split` and
-//! `protobuf_split`); an error is located in the file, and costs only its item (JSON: the
-//! piece is decoded again item by item) or its piece (protobuf).
+//! `protobuf_split`); an error is located in the file and costs only its item (a piece that
+//! cannot be decoded is decoded again item by item), except in a protobuf resource entry small
+//! enough to be copied whole, which it costs.
 
 use std::io::{BufRead, Read, Seek};
 use std::path::Path;
