@@ -121,6 +121,18 @@ const PIECE_ITEMS: usize = 2048;
 /// the largest resource or scope copied into its pieces).
 const PIECE_BYTES: usize = 4 << 20;
 
+/// A piece that cannot be decoded has its items decoded one by one (each with the piece's
+/// resource and scope again) when that copies at most this many times the piece's bytes, so
+/// hostile input costs at most a few times its size; past it, the piece is lost, reported.
+const SALVAGE_FACTOR: usize = 4;
+
+/// Whether a piece of `items` items and `bytes` bytes that cannot be decoded is decoded again
+/// item by item, copying `copied` bytes: when it holds several and that copies at most
+/// [`SALVAGE_FACTOR`] times its bytes.
+fn salvageable(items: usize, copied: usize, bytes: usize) -> bool {
+    items > 1 && copied <= SALVAGE_FACTOR.saturating_mul(bytes)
+}
+
 /// Bytes read from the start of a file to choose how to read the rest: a larger JSON Lines file
 /// is read line by line (memory: one line, not the file).
 const HEAD_BYTES: usize = 1 << 20;
@@ -579,13 +591,7 @@ impl<'e> Loader<'e> {
         };
         let mut pieces = 0u64;
         let split = json_split::split(&mut reader, signal, limits, &mut |piece| {
-            if !self.json_piece(&piece) {
-                // Something in it cannot be decoded: its items one by one, so that only
-                // those that cannot are lost (each reported).
-                for one in piece.one_by_one() {
-                    self.json_piece(&one);
-                }
-            }
+            self.json_piece(&piece);
             self.hand_over();
             pieces += 1;
         });
@@ -619,17 +625,24 @@ impl<'e> Loader<'e> {
         self.request += 1;
     }
 
-    /// Decodes one piece of a large JSON document. False when it cannot be decoded and
-    /// holds several items (nothing is reported then); a single item that cannot be is
-    /// reported.
-    fn json_piece(&mut self, piece: &json_split::Piece) -> bool {
+    /// Decodes one piece of a large JSON document. When it cannot be decoded, its items are
+    /// decoded one by one when [`salvageable`], so that only those that cannot are lost; what
+    /// cannot be decoded is reported.
+    fn json_piece(&mut self, piece: &json_split::Piece) {
         let origin = self.origin(Some(piece.line), None);
         let Err(err) = decode_json_into(&piece.bytes, Some(piece.signal), &origin, &mut self.out)
         else {
-            return true;
+            return;
         };
-        if piece.item_count() > 1 {
-            return false;
+        if salvageable(
+            piece.item_count(),
+            piece.one_by_one_bytes(),
+            piece.bytes.len(),
+        ) {
+            for one in piece.one_by_one() {
+                self.json_piece(&one);
+            }
+            return;
         }
         let (err, line) = piece.locate(err);
         let origin = match line {
@@ -637,19 +650,18 @@ impl<'e> Loader<'e> {
             None => origin,
         };
         self.report_once(origin, err.into());
-        // Reported: nothing more to try.
-        true
     }
 
     /// Decodes one piece of a large protobuf message, the signal detected from the first
-    /// (`hint`, `fixed`). False when it cannot be decoded and holds several items copied one
-    /// by one (nothing is reported then); otherwise what cannot be decoded is reported.
+    /// (`hint`, `fixed`). When it cannot be decoded, its items are decoded one by one when
+    /// they were copied one by one and [`salvageable`], so that only those that cannot are
+    /// lost; what cannot be decoded is reported.
     fn protobuf_piece(
         &mut self,
         piece: &protobuf_split::Piece,
         hint: &mut Option<Signal>,
         fixed: &mut bool,
-    ) -> bool {
+    ) {
         let origin = self.origin(None, Some(piece.entry));
         let result = if *fixed {
             let signal = hint.unwrap_or(Signal::Traces);
@@ -661,10 +673,14 @@ impl<'e> Loader<'e> {
             })
         };
         let Err(err) = result else {
-            return true;
+            return;
         };
-        if piece.item_count().is_some_and(|n| n > 1) {
-            return false;
+        let items = piece.item_count().unwrap_or(0);
+        if salvageable(items, piece.one_by_one_bytes(), piece.bytes.len()) {
+            for one in piece.one_by_one() {
+                self.protobuf_piece(&one, hint, fixed);
+            }
+            return;
         }
         let (err, offset) = piece.locate(err);
         let origin = match offset {
@@ -672,7 +688,6 @@ impl<'e> Loader<'e> {
             None => origin,
         };
         self.report_once(origin, err.into());
-        true
     }
 
     fn json_lines(&mut self, text: &[u8], signal: Option<Signal>) {
@@ -836,13 +851,7 @@ impl<'e> Loader<'e> {
             item_bytes: MAX_LINE_BYTES,
         };
         let split = protobuf_split::split(&mut reader, len, limits, &mut |piece| {
-            if !self.protobuf_piece(&piece, &mut hint, &mut fixed) {
-                // Something in it cannot be decoded: its items one by one, so that only
-                // those that cannot are lost (each reported).
-                for one in piece.one_by_one() {
-                    self.protobuf_piece(&one, &mut hint, &mut fixed);
-                }
-            }
+            self.protobuf_piece(&piece, &mut hint, &mut fixed);
             self.hand_over();
         });
         match split {

@@ -568,6 +568,34 @@ fn two_bad_items_in_one_piece_are_reported_apart() {
     assert_eq!(streamed.spans.len(), total - 2);
 }
 
+/// A piece whose resource is large next to its items is not decoded again item by item
+/// (that would copy the resource once per item): the bad item costs its piece, reported once,
+/// and the other pieces stand.
+#[test]
+fn a_piece_with_a_large_resource_is_not_decoded_item_by_item() {
+    let span = |i: usize, kind: &str| {
+        format!(
+            "{{\"traceId\":\"{:032x}\",\"spanId\":\"{:016x}\",\"name\":\"s\",\"kind\":{kind}}}",
+            i + 1,
+            i + 1
+        )
+    };
+    let spans: Vec<String> = (0..12_000)
+        .map(|i| span(i, if i == 10 { "{}" } else { "1" }))
+        .collect();
+    let doc = format!(
+        "{{\"resourceSpans\":[{{\"resource\":{{\"attributes\":[{{\"key\":\"big\",\
+         \"value\":{{\"stringValue\":\"{}\"}}}}]}},\"scopeSpans\":[{{\"spans\":[{}]}}]}}]}}",
+        "x".repeat(200_000),
+        spans.join(",")
+    );
+    assert!(doc.len() > 1 << 20);
+    let file = TempFile::new("big-resource-broken.json", doc.as_bytes());
+    let (streamed, errors) = load_file(&file.0).expect("readable");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(streamed.spans.len(), 12_000 - 2048);
+}
+
 /// `Origin::offset` differs by design (a piece's items carry the offset of their resource
 /// entry); the rest must be equal.
 fn without_offsets(mut t: genai_validator::Telemetry) -> genai_validator::Telemetry {

@@ -88,6 +88,13 @@ impl Piece {
         self.items.len()
     }
 
+    /// The bytes [`Piece::one_by_one`] would copy: its items, each with the resource and
+    /// scope again.
+    pub fn one_by_one_bytes(&self) -> usize {
+        let items = self.items.iter().map(|at| at.end - at.start).sum::<usize>();
+        items + self.items.len() * (self.prefix + CLOSE.len())
+    }
+
     /// Each of its items as a piece of its own (same resource and scope), so that one bad
     /// item need not cost the others.
     pub fn one_by_one(&self) -> impl Iterator<Item = Piece> + '_ {

@@ -120,6 +120,15 @@ impl Piece {
         self.parts.as_ref().map(|p| p.items.len())
     }
 
+    /// The bytes [`Piece::one_by_one`] would copy: its items, each with the resource and
+    /// scope again (and their keys and lengths, at most 30 bytes).
+    pub fn one_by_one_bytes(&self) -> usize {
+        self.parts.as_ref().map_or(0, |p| {
+            let items = p.items.iter().map(|(_, r)| r.len()).sum::<usize>();
+            items + p.items.len() * (p.resource.len() + p.scope.len() + 30)
+        })
+    }
+
     /// Each of its items as a piece of its own (same resource and scope), when they were
     /// copied one by one (else none), so that one bad item need not cost the others.
     pub fn one_by_one(&self) -> impl Iterator<Item = Piece> + '_ {
