@@ -122,16 +122,13 @@ const PIECE_ITEMS: usize = 2048;
 const PIECE_BYTES: usize = 4 << 20;
 
 /// A piece that cannot be decoded has its items decoded one by one (each with the piece's
-/// resource and scope again) when that copies at most this many times the piece's bytes, so
-/// hostile input costs at most a few times its size; past it, the piece is lost, reported.
+/// resource and scope again) within a budget of bytes copied: [`SALVAGE_BYTES`] to start
+/// with, plus this many times the bytes of each piece read. Past it, the piece is lost,
+/// reported.
 const SALVAGE_FACTOR: usize = 4;
 
-/// Whether a piece of `items` items and `bytes` bytes that cannot be decoded is decoded again
-/// item by item, copying `copied` bytes: when it holds several and that copies at most
-/// [`SALVAGE_FACTOR`] times its bytes.
-fn salvageable(items: usize, copied: usize, bytes: usize) -> bool {
-    items > 1 && copied <= SALVAGE_FACTOR.saturating_mul(bytes)
-}
+/// The budget for decoding bad pieces item by item before any piece is read.
+const SALVAGE_BYTES: usize = 64 << 20;
 
 /// Bytes read from the start of a file to choose how to read the rest: a larger JSON Lines file
 /// is read line by line (memory: one line, not the file).
@@ -465,6 +462,8 @@ struct Loader<'e> {
     errors: Vec<InputError>,
     source: Source,
     request: u64,
+    /// Bytes that decoding bad pieces item by item may still copy.
+    salvage: usize,
 }
 
 impl<'e> Loader<'e> {
@@ -476,6 +475,7 @@ impl<'e> Loader<'e> {
             errors: Vec::new(),
             source,
             request: 0,
+            salvage: SALVAGE_BYTES,
         }
     }
 
@@ -591,6 +591,7 @@ impl<'e> Loader<'e> {
         };
         let mut pieces = 0u64;
         let split = json_split::split(&mut reader, signal, limits, &mut |piece| {
+            self.earn_salvage(piece.bytes.len());
             self.json_piece(&piece);
             self.hand_over();
             pieces += 1;
@@ -625,24 +626,28 @@ impl<'e> Loader<'e> {
         self.request += 1;
     }
 
-    /// Decodes one piece of a large JSON document. When it cannot be decoded, its items are
-    /// decoded one by one when [`salvageable`], so that only those that cannot are lost; what
-    /// cannot be decoded is reported.
-    fn json_piece(&mut self, piece: &json_split::Piece) {
+    /// Decodes one piece of a large JSON document (true when it could be). When it cannot
+    /// be, its items are decoded one by one when [`Loader::may_salvage`], so that only those
+    /// that cannot are lost; what cannot be decoded is reported.
+    fn json_piece(&mut self, piece: &json_split::Piece) -> bool {
         let origin = self.origin(Some(piece.line), None);
         let Err(err) = decode_json_into(&piece.bytes, Some(piece.signal), &origin, &mut self.out)
         else {
-            return;
+            return true;
         };
-        if salvageable(
-            piece.item_count(),
-            piece.one_by_one_bytes(),
-            piece.bytes.len(),
-        ) {
+        let copied = piece.one_by_one_bytes();
+        if self.may_salvage(piece.item_count(), copied) {
+            let mark = self.errors.len();
+            let mut any = false;
             for one in piece.one_by_one() {
-                self.json_piece(&one);
+                any |= self.json_piece(&one);
             }
-            return;
+            if any {
+                return false;
+            }
+            // None could be: what is wrong is common to all (the resource or scope), or
+            // every item is bad; one error for the piece says it.
+            self.errors.truncate(mark);
         }
         let (err, line) = piece.locate(err);
         let origin = match line {
@@ -650,18 +655,19 @@ impl<'e> Loader<'e> {
             None => origin,
         };
         self.report_once(origin, err.into());
+        false
     }
 
-    /// Decodes one piece of a large protobuf message, the signal detected from the first
-    /// (`hint`, `fixed`). When it cannot be decoded, its items are decoded one by one when
-    /// they were copied one by one and [`salvageable`], so that only those that cannot are
-    /// lost; what cannot be decoded is reported.
+    /// Decodes one piece of a large protobuf message (true when it could be), the signal
+    /// detected from the first (`hint`, `fixed`). When it cannot be, its items are decoded
+    /// one by one when they were copied one by one and [`Loader::may_salvage`], so that only
+    /// those that cannot are lost; what cannot be decoded is reported.
     fn protobuf_piece(
         &mut self,
         piece: &protobuf_split::Piece,
         hint: &mut Option<Signal>,
         fixed: &mut bool,
-    ) {
+    ) -> bool {
         let origin = self.origin(None, Some(piece.entry));
         let result = if *fixed {
             let signal = hint.unwrap_or(Signal::Traces);
@@ -673,14 +679,20 @@ impl<'e> Loader<'e> {
             })
         };
         let Err(err) = result else {
-            return;
+            return true;
         };
         let items = piece.item_count().unwrap_or(0);
-        if salvageable(items, piece.one_by_one_bytes(), piece.bytes.len()) {
+        if self.may_salvage(items, piece.one_by_one_bytes()) {
+            let mark = self.errors.len();
+            let mut any = false;
             for one in piece.one_by_one() {
-                self.protobuf_piece(&one, hint, fixed);
+                any |= self.protobuf_piece(&one, hint, fixed);
             }
-            return;
+            if any {
+                return false;
+            }
+            // None could be: one error for the piece (see `json_piece`).
+            self.errors.truncate(mark);
         }
         let (err, offset) = piece.locate(err);
         let origin = match offset {
@@ -688,6 +700,27 @@ impl<'e> Loader<'e> {
             None => origin,
         };
         self.report_once(origin, err.into());
+        false
+    }
+
+    /// Adds what a piece of `bytes` bytes read from the file earns to the budget for decoding bad pieces item
+    /// by item ([`SALVAGE_FACTOR`] times its size).
+    fn earn_salvage(&mut self, bytes: usize) {
+        self.salvage = self
+            .salvage
+            .saturating_add(SALVAGE_FACTOR.saturating_mul(bytes));
+    }
+
+    /// Whether a piece of `items` items that cannot be decoded is decoded again item by item,
+    /// copying `copied` bytes: when it holds several and the budget allows (spent if so).
+    /// The budget starts at [`SALVAGE_BYTES`] and grows with the pieces read, so a hostile
+    /// file costs at most a few times its size.
+    fn may_salvage(&mut self, items: usize, copied: usize) -> bool {
+        if items < 2 || copied > self.salvage {
+            return false;
+        }
+        self.salvage -= copied;
+        true
     }
 
     fn json_lines(&mut self, text: &[u8], signal: Option<Signal>) {
@@ -851,6 +884,7 @@ impl<'e> Loader<'e> {
             item_bytes: MAX_LINE_BYTES,
         };
         let split = protobuf_split::split(&mut reader, len, limits, &mut |piece| {
+            self.earn_salvage(piece.bytes.len());
             self.protobuf_piece(&piece, &mut hint, &mut fixed);
             self.hand_over();
         });

@@ -568,32 +568,52 @@ fn two_bad_items_in_one_piece_are_reported_apart() {
     assert_eq!(streamed.spans.len(), total - 2);
 }
 
-/// A piece whose resource is large next to its items is not decoded again item by item
-/// (that would copy the resource once per item): the bad item costs its piece, reported once,
-/// and the other pieces stand.
-#[test]
-fn a_piece_with_a_large_resource_is_not_decoded_item_by_item() {
-    let span = |i: usize, kind: &str| {
-        format!(
-            "{{\"traceId\":\"{:032x}\",\"spanId\":\"{:016x}\",\"name\":\"s\",\"kind\":{kind}}}",
-            i + 1,
-            i + 1
-        )
-    };
-    let spans: Vec<String> = (0..12_000)
-        .map(|i| span(i, if i == 10 { "{}" } else { "1" }))
+/// A large document of `n` small spans (span `bad` with a kind that is an object) under one
+/// resource with the attribute `big` = `value` (OTLP/JSON `AnyValue` text).
+fn document_of(n: usize, bad: Option<usize>, value: &str) -> String {
+    let spans: Vec<String> = (0..n)
+        .map(|i| {
+            let kind = if Some(i) == bad { "{}" } else { "1" };
+            format!(
+                "{{\"traceId\":\"{:032x}\",\"spanId\":\"{:016x}\",\"name\":\"s\",\"kind\":{kind}}}",
+                i + 1,
+                i + 1
+            )
+        })
         .collect();
-    let doc = format!(
+    format!(
         "{{\"resourceSpans\":[{{\"resource\":{{\"attributes\":[{{\"key\":\"big\",\
-         \"value\":{{\"stringValue\":\"{}\"}}}}]}},\"scopeSpans\":[{{\"spans\":[{}]}}]}}]}}",
-        "x".repeat(200_000),
+         \"value\":{value}}}]}},\"scopeSpans\":[{{\"spans\":[{}]}}]}}]}}",
         spans.join(",")
-    );
-    assert!(doc.len() > 1 << 20);
-    let file = TempFile::new("big-resource-broken.json", doc.as_bytes());
+    )
+}
+
+/// Decoding bad pieces item by item has a budget (64 MiB, plus four times what was read):
+/// a resource of 2 KB repeated for each of a piece's 2,048 items fits, and the bad span costs
+/// only itself; one of 200 KB (400 MB to copy) does not, and the bad span costs its piece,
+/// reported once, the other pieces standing.
+#[test]
+fn decoding_bad_pieces_item_by_item_has_a_budget() {
+    for (pad, kept) in [(2_000, 11_999), (200_000, 12_000 - 2048)] {
+        let value = format!("{{\"stringValue\":\"{}\"}}", "x".repeat(pad));
+        let doc = document_of(12_000, Some(10), &value);
+        assert!(doc.len() > 1 << 20);
+        let file = TempFile::new("big-resource-broken.json", doc.as_bytes());
+        let (streamed, errors) = load_file(&file.0).expect("readable");
+        assert_eq!(errors.len(), 1, "{pad}: {errors:?}");
+        assert_eq!(streamed.spans.len(), kept, "{pad}");
+    }
+}
+
+/// Found by probing: a bad resource attribute made every item of every piece fail on its
+/// own, and was reported once per span; it is reported once, where the resource is.
+#[test]
+fn a_bad_resource_in_a_large_document_is_reported_once() {
+    let doc = document_of(12_000, None, "{\"intValue\":\"not a number\"}");
+    let file = TempFile::new("big-bad-resource.json", doc.as_bytes());
     let (streamed, errors) = load_file(&file.0).expect("readable");
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(streamed.spans.len(), 12_000 - 2048);
+    assert_eq!(streamed.spans.len(), 0);
 }
 
 /// `Origin::offset` differs by design (a piece's items carry the offset of their resource
