@@ -24,8 +24,8 @@
 //! frames frame by frame, and one JSON document or protobuf message in pieces of one resource,
 //! one scope and at most 2,048 of its items ([`crate::otlp`]'s `json_split` and
 //! `protobuf_split`); an error is located in the file and costs only its item (a piece that
-//! cannot be decoded is decoded again item by item), except in a protobuf resource entry small
-//! enough to be copied whole, which it costs.
+//! cannot be decoded is decoded again item by item), except in a protobuf resource or scope
+//! entry small enough to be copied whole, which it costs.
 
 use std::io::{BufRead, Read, Seek};
 use std::path::Path;
@@ -627,27 +627,18 @@ impl<'e> Loader<'e> {
     }
 
     /// Decodes one piece of a large JSON document (true when it could be). When it cannot
-    /// be, its items are decoded one by one when [`Loader::may_salvage`], so that only those
+    /// be, its items are decoded one by one ([`Loader::one_by_one`]), so that only those
     /// that cannot are lost; what cannot be decoded is reported.
     fn json_piece(&mut self, piece: &json_split::Piece) -> bool {
-        let origin = self.origin(Some(piece.line), None);
+        let origin = self.origin(Some(piece.line()), None);
         let Err(err) = decode_json_into(&piece.bytes, Some(piece.signal), &origin, &mut self.out)
         else {
             return true;
         };
-        let copied = piece.one_by_one_bytes();
-        if self.may_salvage(piece.item_count(), copied) {
-            let mark = self.errors.len();
-            let mut any = false;
-            for one in piece.one_by_one() {
-                any |= self.json_piece(&one);
-            }
-            if any {
-                return false;
-            }
-            // None could be: what is wrong is common to all (the resource or scope), or
-            // every item is bad; one error for the piece says it.
-            self.errors.truncate(mark);
+        let (items, copied) = (piece.item_count(), piece.one_by_one_bytes());
+        let pieces = piece.one_by_one();
+        if self.one_by_one(items, copied, pieces, |l, one| l.json_piece(one)) {
+            return false;
         }
         let (err, line) = piece.locate(err);
         let origin = match line {
@@ -660,7 +651,7 @@ impl<'e> Loader<'e> {
 
     /// Decodes one piece of a large protobuf message (true when it could be), the signal
     /// detected from the first (`hint`, `fixed`). When it cannot be, its items are decoded
-    /// one by one when they were copied one by one and [`Loader::may_salvage`], so that only
+    /// one by one when they were copied one by one ([`Loader::one_by_one`]), so that only
     /// those that cannot are lost; what cannot be decoded is reported.
     fn protobuf_piece(
         &mut self,
@@ -681,18 +672,12 @@ impl<'e> Loader<'e> {
         let Err(err) = result else {
             return true;
         };
-        let items = piece.item_count().unwrap_or(0);
-        if self.may_salvage(items, piece.one_by_one_bytes()) {
-            let mark = self.errors.len();
-            let mut any = false;
-            for one in piece.one_by_one() {
-                any |= self.protobuf_piece(&one, hint, fixed);
-            }
-            if any {
-                return false;
-            }
-            // None could be: one error for the piece (see `json_piece`).
-            self.errors.truncate(mark);
+        let (items, copied) = (piece.item_count().unwrap_or(0), piece.one_by_one_bytes());
+        let pieces = piece.one_by_one();
+        if self.one_by_one(items, copied, pieces, |l, one| {
+            l.protobuf_piece(one, hint, fixed)
+        }) {
+            return false;
         }
         let (err, offset) = piece.locate(err);
         let origin = match offset {
@@ -703,24 +688,40 @@ impl<'e> Loader<'e> {
         false
     }
 
-    /// Adds what a piece of `bytes` bytes read from the file earns to the budget for decoding bad pieces item
-    /// by item ([`SALVAGE_FACTOR`] times its size).
+    /// Adds what a piece of `bytes` bytes read from the file earns to the budget for
+    /// decoding bad pieces item by item ([`SALVAGE_FACTOR`] times its size).
     fn earn_salvage(&mut self, bytes: usize) {
         self.salvage = self
             .salvage
             .saturating_add(SALVAGE_FACTOR.saturating_mul(bytes));
     }
 
-    /// Whether a piece of `items` items that cannot be decoded is decoded again item by item,
-    /// copying `copied` bytes: when it holds several and the budget allows (spent if so).
-    /// The budget starts at [`SALVAGE_BYTES`] and grows with the pieces read, so a hostile
-    /// file costs at most a few times its size.
-    fn may_salvage(&mut self, items: usize, copied: usize) -> bool {
+    /// Decodes, with `decode`, the `items` items of a piece that could not be decoded, each
+    /// as a piece of its own (`pieces`, copying `copied` bytes), when there are several and
+    /// the budget allows (it is spent then; it starts at [`SALVAGE_BYTES`] and grows with the
+    /// pieces read, so a hostile file costs at most a few times its size). True when any
+    /// could be decoded; otherwise (what is wrong is common to all, the resource or scope, or
+    /// every item is bad) their errors are dropped, for one error for the piece.
+    fn one_by_one<P>(
+        &mut self,
+        items: usize,
+        copied: usize,
+        pieces: impl Iterator<Item = P>,
+        mut decode: impl FnMut(&mut Self, &P) -> bool,
+    ) -> bool {
         if items < 2 || copied > self.salvage {
             return false;
         }
         self.salvage -= copied;
-        true
+        let mark = self.errors.len();
+        let mut any = false;
+        for one in pieces {
+            any |= decode(self, &one);
+        }
+        if !any {
+            self.errors.truncate(mark);
+        }
+        any
     }
 
     fn json_lines(&mut self, text: &[u8], signal: Option<Signal>) {

@@ -503,17 +503,23 @@ fn large_json_documents_stream_with_the_same_result() {
     assert_eq!(streamed.metrics, whole.metrics);
 }
 
-/// A bad span in a large document costs only itself (its piece is decoded again item by
-/// item), located at its own line; the document read whole loses everything.
-#[test]
-fn a_bad_item_in_a_large_json_document_costs_only_itself() {
+/// [`large_document`], the number of spans it holds, and where each `"kind": 1` is in it.
+fn large_document_with_kinds() -> (String, usize, Vec<usize>) {
     let doc = large_document();
     let total = load_bytes(doc.as_bytes(), Source::Unknown, &LoadOptions::default())
         .0
         .spans
         .len();
+    let kinds = doc.match_indices("\"kind\": 1").map(|(i, _)| i).collect();
+    (doc, total, kinds)
+}
+
+/// A bad span in a large document costs only itself (its piece is decoded again item by
+/// item), located at its own line; the document read whole loses everything.
+#[test]
+fn a_bad_item_in_a_large_json_document_costs_only_itself() {
+    let (doc, total, kinds) = large_document_with_kinds();
     // The middle span's kind becomes an object.
-    let kinds: Vec<usize> = doc.match_indices("\"kind\": 1").map(|(i, _)| i).collect();
     let at = kinds[kinds.len() / 2];
     let broken = format!(
         "{}\"kind\": {{}}{}",
@@ -540,12 +546,7 @@ fn a_bad_item_in_a_large_json_document_costs_only_itself() {
 /// Two bad spans of one piece: both reported, each at its own line, and only they are lost.
 #[test]
 fn two_bad_items_in_one_piece_are_reported_apart() {
-    let doc = large_document();
-    let total = load_bytes(doc.as_bytes(), Source::Unknown, &LoadOptions::default())
-        .0
-        .spans
-        .len();
-    let kinds: Vec<usize> = doc.match_indices("\"kind\": 1").map(|(i, _)| i).collect();
+    let (doc, total, kinds) = large_document_with_kinds();
     let (a, b) = (kinds[10], kinds[12]);
     let broken = format!(
         "{}\"kind\": {{}}{}\"kind\": \"x\"{}",

@@ -22,9 +22,6 @@ pub(crate) struct Piece {
     pub bytes: Vec<u8>,
     /// The signal of its items.
     pub signal: Signal,
-    /// Where its first item starts in the document (one-based line and column).
-    pub line: u64,
-    column: u64,
     /// Bytes before the first item in `bytes` (one line: the resource and scope, their line
     /// ends blanked).
     prefix: usize,
@@ -32,7 +29,8 @@ pub(crate) struct Piece {
     entry: (u64, u64),
     /// The file's indices of its resource entry, scope entry and first item.
     index: [u64; 3],
-    /// Where each item is: in the document (line, column) and in `bytes`.
+    /// Where each item is: in the document (line, column) and in `bytes` (never empty once
+    /// handed over).
     items: Vec<ItemAt>,
 }
 
@@ -64,10 +62,11 @@ impl Piece {
                 column,
                 reason,
             } => {
+                let first = self.first();
                 let (line, column) = if line > 1 {
-                    (self.line + line - 1, column)
+                    (first.line + line - 1, column)
                 } else if column as usize > self.prefix {
-                    (self.line, self.column + column - 1 - self.prefix as u64)
+                    (first.line, first.column + column - 1 - self.prefix as u64)
                 } else {
                     // In the resource or scope: where their entry starts.
                     self.entry
@@ -81,6 +80,20 @@ impl Piece {
             other => other,
         };
         (located, None)
+    }
+
+    /// Where its first item starts in the document (one-based line).
+    pub fn line(&self) -> u64 {
+        self.first().line
+    }
+
+    fn first(&self) -> ItemAt {
+        self.items.first().copied().unwrap_or(ItemAt {
+            line: self.entry.0,
+            column: self.entry.1,
+            start: self.prefix,
+            end: self.prefix,
+        })
     }
 
     /// How many items it holds.
@@ -107,8 +120,6 @@ impl Piece {
             Piece {
                 bytes,
                 signal: self.signal,
-                line: at.line,
-                column: at.column,
                 prefix: self.prefix,
                 entry: self.entry,
                 index: [self.index[0], self.index[1], self.index[2] + i as u64],
@@ -497,8 +508,6 @@ impl<R: Read + Seek> Splitter<'_, R> {
                 Piece {
                     bytes,
                     signal: cx.keys.signal,
-                    line: at.line,
-                    column: at.column,
                     prefix: prefix.len(),
                     entry: cx.entry,
                     index: [cx.index[0], cx.index[1], seen],

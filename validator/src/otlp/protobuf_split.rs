@@ -33,10 +33,9 @@ pub(crate) struct Piece {
     /// The file's indices of its resource entry, scope entry and first item (for a whole
     /// entry or scope entry copied as it is: the index of what comes first in it).
     index: [u64; 3],
-    /// Whether its items are copied one by one (`copied` is then one per item).
-    per_item: bool,
-    /// For items copied one by one: where its resource, its scope and each item (with its
-    /// offset in the file) are in `bytes`, to decode them again one by one.
+    /// For items copied one by one (`copied` is then one per item): where its resource, its
+    /// scope and each item (with its offset in the file) are in `bytes`, to decode them again
+    /// one by one. `None` for a whole entry or scope entry copied as it is.
     parts: Option<Box<Parts>>,
 }
 
@@ -106,7 +105,7 @@ impl Piece {
             DecodeError::InvalidField { field, reason } => {
                 let (field, item) = rebase_field(&field, self.index);
                 let at = item
-                    .filter(|_| self.per_item)
+                    .filter(|_| self.parts.is_some())
                     .and_then(|i| self.copied.get(i))
                     .map(|(_, f, _)| *f);
                 (DecodeError::InvalidField { field, reason }, at)
@@ -148,7 +147,6 @@ impl Piece {
                         copied,
                         entry: self.entry,
                         index: [self.index[0], self.index[1], self.index[2] + i as u64],
-                        per_item: true,
                         parts: Some(Box::new(one)),
                     }
                 })
@@ -198,7 +196,6 @@ pub(crate) fn split<R: Read + Seek>(
                 copied: vec![(start, at, n)],
                 entry: at,
                 index: [index, 0, 0],
-                per_item: false,
                 parts: None,
             });
             return Ok(());
@@ -423,7 +420,6 @@ impl<R: Read + Seek> Splitter<'_, '_, R> {
                     copied: vec![(start + inner, scope_at, len)],
                     entry: at,
                     index: [indices[0], indices[1], 0],
-                    per_item: false,
                     parts: None,
                 });
                 return Ok(());
@@ -474,7 +470,6 @@ impl<R: Read + Seek> Splitter<'_, '_, R> {
                 copied,
                 entry,
                 index: [indices[0], indices[1], first],
-                per_item: true,
                 parts: Some(Box::new(parts)),
             });
         };
