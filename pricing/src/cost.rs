@@ -83,6 +83,12 @@ impl TokenPrices {
         c
     }
 
+    /// Whether these prices price every token kind `usage` has ([`TokenPrices::missing_for`]
+    /// is empty), without building the list.
+    pub fn prices_all_of(&self, usage: &Usage) -> bool {
+        (self.input.is_some() || usage.input == 0) && (self.output.is_some() || usage.output == 0)
+    }
+
     /// The token kinds `usage` has that these prices cannot price (`input`, `output`).
     pub fn missing_for(&self, usage: &Usage) -> Vec<&'static str> {
         let mut m = Vec::new();

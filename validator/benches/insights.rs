@@ -114,6 +114,10 @@ criterion_group!(benches, bench);
 /// instructions with `valgrind --tool=callgrind` (`benches/insights_instructions.sh`), which is
 /// repeatable where timings on a shared machine are not.
 fn main() {
+    if std::env::var_os("GENAI_BENCH_INTERLEAVED").is_some() {
+        interleaved();
+        return;
+    }
     if let Ok(what) = std::env::var("INSIGHTS_COST") {
         let iters: usize = std::env::var("INSIGHTS_COST_ITERS")
             .ok()
@@ -135,4 +139,53 @@ fn main() {
     }
     benches();
     Criterion::default().configure_from_args().final_summary();
+}
+
+/// `GENAI_BENCH_INTERLEAVED=1`: `validate_only` and `validate_and_insights` alternate in blocks
+/// of 20 runs (100 rounds), and the medians and the median of the per-round ratios are printed.
+/// On a shared machine, whose speed drifts within minutes, this is steadier than two criterion
+/// runs taken seconds apart.
+fn interleaved() {
+    use std::time::Instant;
+    fn median(v: &mut [f64]) -> f64 {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    }
+    let (validator, telemetry) = setup();
+    let options = InsightOptions::default();
+    let per_run = |f: &dyn Fn()| {
+        let start = Instant::now();
+        for _ in 0..20 {
+            f();
+        }
+        start.elapsed().as_secs_f64() * 1e6 / 20.0
+    };
+    let validate = || drop(black_box(validator.validate(black_box(&telemetry))));
+    let insights = || {
+        drop(black_box(Insights::from_telemetry(
+            black_box(&telemetry),
+            &options,
+        )))
+    };
+    let both = || {
+        validate();
+        insights();
+    };
+    let (mut v, mut b, mut i, mut ratios) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..100 {
+        let tv = per_run(&validate);
+        let tb = per_run(&both);
+        i.push(per_run(&insights));
+        v.push(tv);
+        b.push(tb);
+        ratios.push(tb / tv);
+    }
+    println!(
+        "per {} spans: validate_only {:.1} µs, validate_and_insights {:.1} µs, insights_only {:.1} µs; median ratio validate_and_insights / validate_only {:.3}",
+        telemetry.spans.len(),
+        median(&mut v),
+        median(&mut b),
+        median(&mut i),
+        median(&mut ratios)
+    );
 }

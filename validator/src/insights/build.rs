@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::fmt::Write as _;
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -25,7 +25,7 @@ const OTHER: &str = "(other)";
 const UNKNOWN: &str = "(unknown)";
 
 /// A price looked up in the table: `None` when the table has none for the model.
-type FoundPrice = Option<Arc<TokenPrices>>;
+type FoundPrice = Option<TokenPrices>;
 
 /// Accumulates insights trace by trace; [`InsightsBuilder::finish`] adds the checks that need
 /// every trace (tool error rates, metrics against spans).
@@ -183,20 +183,40 @@ impl InsightsBuilder {
 
     /// Adds every trace (spans grouped by trace id, in order of first appearance) and metric.
     pub fn add_telemetry(&mut self, telemetry: &Telemetry) {
-        let mut order: Vec<TraceId> = Vec::new();
-        let mut groups: HashMap<TraceId, Vec<&Span>> = HashMap::new();
-        for s in &telemetry.spans {
-            groups
-                .entry(s.trace_id)
-                .or_insert_with(|| {
-                    order.push(s.trace_id);
-                    Vec::new()
-                })
-                .push(s);
+        // Each span's trace, numbered in order of first appearance; then one list of every
+        // span, trace after trace, each in its original order (a counting sort: no list per
+        // trace).
+        let mut number: HashMap<TraceId, usize> = HashMap::new();
+        let mut sizes: Vec<usize> = Vec::new();
+        let of: Vec<usize> = telemetry
+            .spans
+            .iter()
+            .map(|s| {
+                let next = number.len();
+                let t = *number.entry(s.trace_id).or_insert(next);
+                if t == sizes.len() {
+                    sizes.push(0);
+                }
+                sizes[t] += 1;
+                t
+            })
+            .collect();
+        let mut starts = Vec::with_capacity(sizes.len() + 1);
+        let mut at = 0;
+        for n in &sizes {
+            starts.push(at);
+            at += n;
         }
-        for t in order {
-            if let Some(spans) = groups.remove(&t) {
-                self.add_trace(&spans);
+        starts.push(at);
+        if let Some(first) = telemetry.spans.first() {
+            let mut next = starts.clone();
+            let mut grouped: Vec<&Span> = vec![first; telemetry.spans.len()];
+            for (s, t) in telemetry.spans.iter().zip(of) {
+                grouped[next[t]] = s;
+                next[t] += 1;
+            }
+            for w in starts.windows(2) {
+                self.add_trace(&grouped[w[0]..w[1]]);
             }
         }
         self.add_metrics(&telemetry.metrics);
@@ -219,36 +239,34 @@ impl InsightsBuilder {
         }
     }
 
-    fn price(&mut self, provider: Option<&str>, model: Option<&str>) -> Option<Arc<TokenPrices>> {
-        let model = model?;
-        let provider = provider.unwrap_or("");
-        // Looked up by reference: no key is built for a price already found.
-        if let Some(p) = self.prices.get(provider).and_then(|m| m.get(model)) {
-            return p.clone();
-        }
-        let found = self
-            .options
-            .prices
-            .find(Some(provider).filter(|p| !p.is_empty()), model)
-            .map(|m| Arc::new(m.prices.clone()));
-        if self.priced_keys < self.options.max_keys.saturating_mul(4) {
-            self.priced_keys += 1;
-            self.prices
-                .entry(provider.into())
-                .or_default()
-                .insert(model.into(), found.clone());
-        }
-        found
-    }
-
+    /// The cost of `usage` at the price of `(provider, model)`: `None` without a model, or
+    /// when the table has no price for it. Prices already looked up are used by reference (no
+    /// key is built, no count is touched).
     fn cost_of(
         &mut self,
         usage: &Usage,
         provider: Option<&str>,
         model: Option<&str>,
     ) -> Option<f64> {
-        self.price(provider, model)
-            .and_then(|p| super::cost_of(&p, usage))
+        let model = model?;
+        let provider = provider.unwrap_or("");
+        if let Some(p) = self.prices.get(provider).and_then(|m| m.get(model)) {
+            return super::cost_of(p.as_ref()?, usage);
+        }
+        let found = self
+            .options
+            .prices
+            .find(Some(provider).filter(|p| !p.is_empty()), model)
+            .map(|m| m.prices.clone());
+        let cost = found.as_ref().and_then(|p| super::cost_of(p, usage));
+        if self.priced_keys < self.options.max_keys.saturating_mul(4) {
+            self.priced_keys += 1;
+            self.prices
+                .entry(provider.into())
+                .or_default()
+                .insert(model.into(), found);
+        }
+        cost
     }
 
     /// Adds one trace (all its spans; the order does not matter) and returns its summary.
@@ -501,10 +519,6 @@ impl InsightsBuilder {
                     })
                     .collect();
                 let (usage, cost) = sum_usage(span_usage, &spent);
-                let who = match scope {
-                    Some(a) => format!("agent {:?}", facts[a].agent_name.unwrap_or(UNKNOWN)),
-                    None => "the request".to_string(),
-                };
                 let how = if group.with_arguments {
                     "with the same arguments"
                 } else {
@@ -520,12 +534,30 @@ impl InsightsBuilder {
                         .chain(spent.iter())
                         .map(|i| spans[*i].span_id)
                         .collect(),
-                    message: format!(
-                        "{who} called tool {:?} {} times {how} (limit {repeat_limit}); the LLM calls in between used {} tokens",
-                        group.tool,
-                        group.spans.len(),
-                        usage.total()
-                    ),
+                    message: {
+                        // Written piece by piece into one string: the finding is made per
+                        // loop, and `format!` with `{:?}` cost more than the rest of the trace.
+                        let mut m = String::with_capacity(160);
+                        match scope {
+                            Some(a) => {
+                                m.push_str("agent ");
+                                push_quoted(&mut m, facts[a].agent_name.unwrap_or(UNKNOWN));
+                            }
+                            None => m.push_str("the request"),
+                        }
+                        m.push_str(" called tool ");
+                        push_quoted(&mut m, group.tool);
+                        m.push(' ');
+                        push_number(&mut m, group.spans.len() as u64);
+                        m.push_str(" times ");
+                        m.push_str(how);
+                        m.push_str(" (limit ");
+                        push_number(&mut m, repeat_limit);
+                        m.push_str("); the LLM calls in between used ");
+                        push_number(&mut m, usage.total());
+                        m.push_str(" tokens");
+                        m
+                    },
                     usage,
                     cost_usd: cost,
                 });
@@ -811,22 +843,22 @@ fn sum_usage(
 }
 
 /// Repeated tool calls in one scope.
-struct Repeat {
-    tool: String,
+struct Repeat<'s> {
+    tool: &'s str,
     with_arguments: bool,
     spans: Vec<usize>,
 }
 
 /// Groups of more than `limit` calls of one tool with equal captured arguments; for tools whose
 /// arguments were not captured, runs of more than `limit` consecutive calls of the same tool.
-fn repeated_calls(
-    spans: &[&Span],
-    facts: &[Facts<'_>],
+fn repeated_calls<'s>(
+    spans: &[&'s Span],
+    facts: &[Facts<'s>],
     tools: &[usize],
     limit: u64,
-) -> Vec<Repeat> {
+) -> Vec<Repeat<'s>> {
     let mut out = Vec::new();
-    let name = |i: usize| facts[i].tool_name.unwrap_or(&spans[i].name);
+    let name = |i: usize| -> &'s str { facts[i].tool_name.unwrap_or(&spans[i].name) };
     let mut by_args: Vec<(&str, String, Vec<usize>)> = Vec::new();
     for &i in tools {
         if let Some(args) = facts[i].tool_arguments {
@@ -840,17 +872,17 @@ fn repeated_calls(
     for (tool, _, group) in by_args {
         if group.len() as u64 > limit {
             out.push(Repeat {
-                tool: tool.to_string(),
+                tool,
                 with_arguments: true,
                 spans: group,
             });
         }
     }
     let mut run: Vec<usize> = Vec::new();
-    let flush = |run: &mut Vec<usize>, out: &mut Vec<Repeat>| {
+    let flush = |run: &mut Vec<usize>, out: &mut Vec<Repeat<'s>>| {
         if run.len() as u64 > limit {
             out.push(Repeat {
-                tool: name(run[0]).to_string(),
+                tool: name(run[0]),
                 with_arguments: false,
                 spans: std::mem::take(run),
             });
@@ -868,4 +900,60 @@ fn repeated_calls(
     }
     flush(&mut run, &mut out);
     out
+}
+
+/// Appends `s` as `{:?}` writes it, without the formatter for the usual printable ASCII text.
+fn push_quoted(out: &mut String, s: &str) {
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        let _ = write!(out, "{s:?}");
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_text_and_numbers_read_as_format_writes_them() {
+        for s in [
+            "search",
+            "",
+            "a \"b\"",
+            "back\\slash",
+            "tab\there",
+            "naïve",
+            "\u{7f}x",
+        ] {
+            let mut out = String::new();
+            push_quoted(&mut out, s);
+            assert_eq!(out, format!("{s:?}"));
+        }
+        for n in [0, 7, 10, 1234567890, u64::MAX] {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
 }

@@ -28,8 +28,10 @@ impl Distribution {
     }
 
     /// Adds a value (negative and non-finite values are ignored).
+    #[inline]
     pub fn add(&mut self, v: f64) {
-        if !v.is_finite() || v < 0.0 {
+        // False for NaN too.
+        if !(v >= 0.0 && v < f64::INFINITY) {
             return;
         }
         if self.count == 0 {
@@ -41,10 +43,16 @@ impl Distribution {
         }
         self.count += 1;
         self.sum += v;
-        if self.buckets.is_empty() && self.exact.len() < EXACT {
+        if self.exact.len() < EXACT && self.buckets.is_empty() {
             self.exact.push(v);
-            return;
+        } else {
+            self.add_to_buckets(v);
         }
+    }
+
+    /// Past [`EXACT`] values: moves the exact values into buckets (once), then counts `v`.
+    #[cold]
+    fn add_to_buckets(&mut self, v: f64) {
         for x in std::mem::take(&mut self.exact) {
             *self.buckets.entry(bucket(x)).or_default() += 1;
         }

@@ -70,29 +70,31 @@ enum Slot {
 }
 
 impl Slot {
-    /// The slot of `rest` (a key without its `gen_ai.` prefix): chosen by length first, so
-    /// most keys are told apart by one comparison of lengths and at most two of text.
+    /// The slot of `rest` (a key without its `gen_ai.` prefix). The length, the first byte and
+    /// the seventh pick at most one candidate, so a key is compared with at most one name,
+    /// and most keys insights do not read with none.
     fn of(rest: &str) -> Option<Slot> {
-        let is = |name: &str, slot: Slot| same_str(rest, name).then_some(slot);
-        match rest.len() {
-            6 => is("system", Slot::System),
-            9 => is("tool.name", Slot::ToolName),
-            10 => is("agent.name", Slot::AgentName),
-            13 => is("provider.name", Slot::Provider)
-                .or_else(|| is("request.model", Slot::RequestModel)),
-            14 => is("operation.name", Slot::Operation)
-                .or_else(|| is("response.model", Slot::ResponseModel)),
-            18 => is("usage.input_tokens", Slot::Input),
-            19 => is("usage.output_tokens", Slot::Output)
-                .or_else(|| is("tool.call.arguments", Slot::ToolArguments))
-                .or_else(|| is("usage.prompt_tokens", Slot::Input)),
-            23 => is("usage.completion_tokens", Slot::Output),
-            28 => is("response.time_to_first_chunk", Slot::TimeToFirstChunk),
-            29 => is("usage.cache_read.input_tokens", Slot::CacheRead)
-                .or_else(|| is("usage.reasoning.output_tokens", Slot::Reasoning)),
-            33 => is("usage.cache_creation.input_tokens", Slot::CacheWrite),
-            _ => None,
-        }
+        let b = rest.as_bytes();
+        let (name, slot) = match (b.len(), b.first()?, b.get(6).copied().unwrap_or(0)) {
+            (6, b's', _) => ("system", Slot::System),
+            (9, b't', _) => ("tool.name", Slot::ToolName),
+            (10, b'a', _) => ("agent.name", Slot::AgentName),
+            (13, b'p', _) => ("provider.name", Slot::Provider),
+            (13, b'r', _) => ("request.model", Slot::RequestModel),
+            (14, b'o', _) => ("operation.name", Slot::Operation),
+            (14, b'r', _) => ("response.model", Slot::ResponseModel),
+            (18, b'u', _) => ("usage.input_tokens", Slot::Input),
+            (19, b'u', b'o') => ("usage.output_tokens", Slot::Output),
+            (19, b'u', b'p') => ("usage.prompt_tokens", Slot::Input),
+            (19, b't', _) => ("tool.call.arguments", Slot::ToolArguments),
+            (23, b'u', _) => ("usage.completion_tokens", Slot::Output),
+            (28, b'r', _) => ("response.time_to_first_chunk", Slot::TimeToFirstChunk),
+            (29, b'u', b'c') => ("usage.cache_read.input_tokens", Slot::CacheRead),
+            (29, b'u', b'r') => ("usage.reasoning.output_tokens", Slot::Reasoning),
+            (33, b'u', _) => ("usage.cache_creation.input_tokens", Slot::CacheWrite),
+            _ => return None,
+        };
+        same_str(rest, name).then_some(slot)
     }
 }
 

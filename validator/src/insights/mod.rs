@@ -57,8 +57,7 @@ pub fn span_usage_and_cost(
 /// What `usage` costs at `prices`; `None` when a kind of token it used has no price.
 pub(crate) fn cost_of(prices: &genai_pricing::TokenPrices, usage: &Usage) -> Option<f64> {
     prices
-        .missing_for(usage)
-        .is_empty()
+        .prices_all_of(usage)
         .then(|| prices.cost(usage).total)
 }
 pub use metrics::{MetricCheck, MetricHistogram};
