@@ -30,8 +30,8 @@ impl Distribution {
     /// Adds a value (negative and non-finite values are ignored).
     #[inline]
     pub fn add(&mut self, v: f64) {
-        // False for NaN too.
-        if !(v >= 0.0 && v < f64::INFINITY) {
+        // Not contained: NaN too.
+        if !(0.0..f64::INFINITY).contains(&v) {
             return;
         }
         if self.count == 0 {
