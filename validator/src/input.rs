@@ -99,6 +99,20 @@ pub enum InputErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// A piece of a large JSON document or protobuf message (up to 2,048 items sharing a
+    /// resource and scope) that could not be decoded, nor any of its items alone: `items`
+    /// items are lost with it (summed over the pieces of one resource or scope that fail the
+    /// same way, reported once). `budget` says the items were not tried one at a time because
+    /// that would pass the file's budget for it.
+    #[error("{error}; {items} items lost with it{}", if *budget { " (decoding them one at a time would pass the budget for it: 64 MiB plus four times the bytes read)" } else { "" })]
+    ItemsLost {
+        /// Why the piece could not be decoded.
+        error: Box<DecodeError>,
+        /// Items lost.
+        items: u64,
+        /// Whether they were not tried one at a time, for the budget.
+        budget: bool,
+    },
     /// A JSON Lines line longer than [`MAX_LINE_BYTES`]: skipped (not held in memory), the
     /// next lines are still read.
     #[error("line of more than {limit} bytes: skipped")]
@@ -126,6 +140,17 @@ const PIECE_BYTES: usize = 4 << 20;
 /// with, plus this many times the bytes of each piece read. Past it, the piece is lost,
 /// reported.
 const SALVAGE_FACTOR: usize = 4;
+
+/// Why [`Loader::one_by_one`] saved none of a bad piece's items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum GaveUp {
+    /// The piece held at most one item (or an unknown number).
+    OneItem,
+    /// Decoding them one at a time would pass the file's budget for it.
+    Budget,
+    /// None decoded alone: what is wrong is common to all, or every item is bad.
+    NoneDecoded,
+}
 
 /// The budget for decoding bad pieces item by item before any piece is read.
 const SALVAGE_BYTES: usize = 64 << 20;
@@ -546,6 +571,47 @@ impl<'e> Loader<'e> {
         }
     }
 
+    /// Reports a piece that could not be decoded, with the `items` lost with it when there
+    /// were several (`gave_up` says why they were not decoded alone). The same error at the
+    /// same place as the last one (every piece of a bad resource or scope) adds its items to
+    /// that one instead.
+    fn report_piece(&mut self, origin: Origin, error: DecodeError, items: usize, gave_up: GaveUp) {
+        let kind = if items < 2 {
+            InputErrorKind::Decode(error)
+        } else {
+            InputErrorKind::ItemsLost {
+                error: Box::new(error),
+                items: items as u64,
+                budget: gave_up == GaveUp::Budget,
+            }
+        };
+        if let (
+            Some(InputError {
+                origin: last_origin,
+                kind:
+                    InputErrorKind::ItemsLost {
+                        error: last,
+                        items: total,
+                        budget: last_budget,
+                    },
+            }),
+            InputErrorKind::ItemsLost {
+                error,
+                items,
+                budget,
+            },
+        ) = (self.errors.last_mut(), &kind)
+            && last_origin.line == origin.line
+            && last_origin.offset == origin.offset
+            && last_budget == budget
+            && last.to_string() == error.to_string()
+        {
+            *total += items;
+            return;
+        }
+        self.report_once(origin, kind);
+    }
+
     fn json_document(&mut self, text: &[u8], signal: Option<Signal>) {
         let first_line = text
             .split(|b| *b == b'\n')
@@ -637,15 +703,16 @@ impl<'e> Loader<'e> {
         };
         let (items, copied) = (piece.item_count(), piece.one_by_one_bytes());
         let pieces = piece.one_by_one();
-        if self.one_by_one(items, copied, pieces, |l, one| l.json_piece(one)) {
-            return false;
-        }
+        let gave_up = match self.one_by_one(items, copied, pieces, |l, one| l.json_piece(one)) {
+            Ok(()) => return false,
+            Err(why) => why,
+        };
         let (err, line) = piece.locate(err);
         let origin = match line {
             Some(line) => self.origin(Some(line), None),
             None => origin,
         };
-        self.report_once(origin, err.into());
+        self.report_piece(origin, err, items, gave_up);
         false
     }
 
@@ -674,17 +741,18 @@ impl<'e> Loader<'e> {
         };
         let (items, copied) = (piece.item_count().unwrap_or(0), piece.one_by_one_bytes());
         let pieces = piece.one_by_one();
-        if self.one_by_one(items, copied, pieces, |l, one| {
+        let gave_up = match self.one_by_one(items, copied, pieces, |l, one| {
             l.protobuf_piece(one, hint, fixed)
         }) {
-            return false;
-        }
+            Ok(()) => return false,
+            Err(why) => why,
+        };
         let (err, offset) = piece.locate(err);
         let origin = match offset {
             Some(offset) => self.origin(None, Some(offset)),
             None => origin,
         };
-        self.report_once(origin, err.into());
+        self.report_piece(origin, err, items, gave_up);
         false
     }
 
@@ -699,7 +767,7 @@ impl<'e> Loader<'e> {
     /// Decodes, with `decode`, the `items` items of a piece that could not be decoded, each
     /// as a piece of its own (`pieces`, copying `copied` bytes), when there are several and
     /// the budget allows (it is spent then; it starts at [`SALVAGE_BYTES`] and grows with the
-    /// pieces read, so a hostile file costs at most a few times its size). True when any
+    /// pieces read, so a hostile file costs at most a few times its size). Ok when any
     /// could be decoded; otherwise (what is wrong is common to all, the resource or scope, or
     /// every item is bad) their errors are dropped, for one error for the piece.
     fn one_by_one<P>(
@@ -708,9 +776,12 @@ impl<'e> Loader<'e> {
         copied: usize,
         pieces: impl Iterator<Item = P>,
         mut decode: impl FnMut(&mut Self, &P) -> bool,
-    ) -> bool {
-        if items < 2 || copied > self.salvage {
-            return false;
+    ) -> Result<(), GaveUp> {
+        if items < 2 {
+            return Err(GaveUp::OneItem);
+        }
+        if copied > self.salvage {
+            return Err(GaveUp::Budget);
         }
         self.salvage -= copied;
         let mark = self.errors.len();
@@ -720,8 +791,9 @@ impl<'e> Loader<'e> {
         }
         if !any {
             self.errors.truncate(mark);
+            return Err(GaveUp::NoneDecoded);
         }
-        any
+        Ok(())
     }
 
     fn json_lines(&mut self, text: &[u8], signal: Option<Signal>) {

@@ -603,6 +603,27 @@ fn decoding_bad_pieces_item_by_item_has_a_budget() {
         let (streamed, errors) = load_file(&file.0).expect("readable");
         assert_eq!(errors.len(), 1, "{pad}: {errors:?}");
         assert_eq!(streamed.spans.len(), kept, "{pad}");
+        if kept < 11_999 {
+            // The piece is lost, and the error says how much went with it, and why.
+            assert!(
+                matches!(
+                    errors[0].kind,
+                    InputErrorKind::ItemsLost {
+                        items: 2048,
+                        budget: true,
+                        ..
+                    }
+                ),
+                "{errors:?}"
+            );
+            assert!(
+                errors[0].to_string().contains(
+                    "2048 items lost with it (decoding them one at a time would pass the budget"
+                ),
+                "{}",
+                errors[0]
+            );
+        }
     }
 }
 
@@ -615,6 +636,23 @@ fn a_bad_resource_in_a_large_document_is_reported_once() {
     let (streamed, errors) = load_file(&file.0).expect("readable");
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(streamed.spans.len(), 0);
+    // Every piece failed the same way: their items are summed in the one error.
+    assert!(
+        matches!(
+            errors[0].kind,
+            InputErrorKind::ItemsLost {
+                items: 12_000,
+                budget: false,
+                ..
+            }
+        ),
+        "{errors:?}"
+    );
+    assert!(
+        errors[0].to_string().contains("; 12000 items lost with it"),
+        "{}",
+        errors[0]
+    );
 }
 
 /// `Origin::offset` differs by design (a piece's items carry the offset of their resource
