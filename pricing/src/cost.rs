@@ -86,18 +86,22 @@ impl TokenPrices {
     /// Whether these prices price every token kind `usage` has ([`TokenPrices::missing_for`]
     /// is empty), without building the list.
     pub fn prices_all_of(&self, usage: &Usage) -> bool {
-        (self.input.is_some() || usage.input == 0) && (self.output.is_some() || usage.output == 0)
+        self.unpriced(usage).iter().all(|(_, missing)| !missing)
     }
 
     /// The token kinds `usage` has that these prices cannot price (`input`, `output`).
     pub fn missing_for(&self, usage: &Usage) -> Vec<&'static str> {
-        let mut m = Vec::new();
-        if self.input.is_none() && usage.input > 0 {
-            m.push("input");
-        }
-        if self.output.is_none() && usage.output > 0 {
-            m.push("output");
-        }
-        m
+        self.unpriced(usage)
+            .into_iter()
+            .filter_map(|(kind, missing)| missing.then_some(kind))
+            .collect()
+    }
+
+    /// Each token kind that must have a price, and whether `usage` has it with none here.
+    fn unpriced(&self, usage: &Usage) -> [(&'static str, bool); 2] {
+        [
+            ("input", self.input.is_none() && usage.input > 0),
+            ("output", self.output.is_none() && usage.output > 0),
+        ]
     }
 }

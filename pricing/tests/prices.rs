@@ -191,3 +191,30 @@ fn bad_tables_are_errors_not_panics() {
         );
     }
 }
+
+#[test]
+fn prices_without_an_output_price_say_what_they_cannot_price() {
+    let m = embedded()
+        .find(Some("openai"), "gpt-4o")
+        .expect("gpt-4o is priced");
+    let mut input_only = m.prices.clone();
+    input_only.output = None;
+    let usage = |input, output| Usage {
+        input,
+        output,
+        ..Usage::default()
+    };
+    for (prices, u, missing) in [
+        (m.prices, usage(10, 5), vec![]),
+        (&input_only, usage(10, 0), vec![]),
+        (&input_only, usage(10, 5), vec!["output"]),
+        (
+            &genai_pricing::TokenPrices::default(),
+            usage(1, 1),
+            vec!["input", "output"],
+        ),
+    ] {
+        assert_eq!(prices.missing_for(&u), missing);
+        assert_eq!(prices.prices_all_of(&u), missing.is_empty());
+    }
+}
