@@ -150,7 +150,7 @@ impl Collector {
         session.set_sink(move |trace: &CompletedTrace<'_>| {
             let spans: Vec<&Span> = trace.spans.iter().collect();
             let mut c = sink.lock();
-            let mut insight = c.builder.add_trace(&spans);
+            let mut insight = c.builder.add_trace_keyed(&spans, trace.keys);
             // The live view shows figures, not the per-span breakdown.
             insight.span_figures = Vec::new();
             if c.recent.len() == RECENT_TRACES {

@@ -245,6 +245,10 @@ impl<'r> Conformance<'r> {
 
     /// The insights of `telemetry` under these thresholds and prices.
     pub fn insights<T: AsTelemetry + ?Sized>(&self, telemetry: &T) -> Insights {
+        Insights::from_telemetry(&telemetry.to_telemetry(), &self.insight_options())
+    }
+
+    fn insight_options(&self) -> InsightOptions {
         let mut options = InsightOptions {
             thresholds: self.thresholds.clone(),
             ..InsightOptions::default()
@@ -252,21 +256,34 @@ impl<'r> Conformance<'r> {
         if let Some(p) = &self.prices {
             options.prices = p.clone();
         }
-        Insights::from_telemetry(&telemetry.to_telemetry(), &options)
+        options
     }
 
-    /// Validates and returns the report, whatever it says.
-    pub fn check<T: AsTelemetry + ?Sized>(&self, telemetry: &T) -> Report {
+    fn validator(&self) -> Validator {
         let registry: &ResolvedRegistry = match self.registry {
             Some(r) => r,
             None => embedded_registry(),
         };
-        Validator::with_options(registry, self.options.clone()).validate(&telemetry.to_telemetry())
+        Validator::with_options(registry, self.options.clone())
+    }
+
+    /// Validates and returns the report, whatever it says.
+    pub fn check<T: AsTelemetry + ?Sized>(&self, telemetry: &T) -> Report {
+        self.validator().validate(&telemetry.to_telemetry())
     }
 
     /// Validates; `Err` holds the failure message when the telemetry does not conform.
     pub fn verify<T: AsTelemetry + ?Sized>(&self, telemetry: &T) -> Result<Report, String> {
-        let report = self.check(telemetry);
+        let telemetry = telemetry.to_telemetry();
+        // With thresholds, validated and analysed in one pass over each span's keys.
+        let (report, insights) = if self.thresholds.is_empty() {
+            (self.validator().validate(&telemetry), None)
+        } else {
+            let (report, insights) = self
+                .validator()
+                .validate_with_insights(&telemetry, &self.insight_options());
+            (report, Some(insights))
+        };
         let threshold = if self.fail_on_improvements {
             Level::Improvement
         } else {
@@ -276,8 +293,7 @@ impl<'r> Conformance<'r> {
         if report.has_at_least(threshold) {
             message = failure_message(&report, threshold);
         }
-        if !self.thresholds.is_empty() {
-            let insights = self.insights(telemetry);
+        if let Some(insights) = insights {
             let over: Vec<String> = insights
                 .findings
                 .iter()

@@ -14,6 +14,7 @@ use genai_registry::{
 };
 
 use crate::content::ContentKind;
+use crate::insights::SlotOf;
 use crate::telemetry::SpanKind;
 use crate::text::Interner;
 
@@ -314,6 +315,9 @@ pub(crate) struct Compiled {
     pub events: FastMap<DefId>,
     pub operation: Option<AttrId>,
     pub provider: Option<AttrId>,
+    /// What each attribute is to insights (by [`AttrId`]), so a session that validates and
+    /// analyses reads each key once.
+    pub insight_slots: Vec<SlotOf>,
 }
 
 impl Compiled {
@@ -321,11 +325,14 @@ impl Compiled {
         let mut interner = Interner::lock();
         let mut attrs = Vec::with_capacity(registry.attributes.len());
         let mut templates = FastMap::default();
+        let mut insight_slots = Vec::with_capacity(registry.attributes.len());
         for (i, a) in registry.attributes.iter().enumerate() {
             let id = i as AttrId;
-            if matches!(a.ty, AttributeType::Template(_)) {
+            let template = matches!(a.ty, AttributeType::Template(_));
+            if template {
                 templates.insert(a.key.as_str().into(), id);
             }
+            insight_slots.push(SlotOf::attribute(a.key.as_str(), template));
             attrs.push(attr_info(a, &mut interner));
         }
         let keys = KeyTable::new(
@@ -347,6 +354,7 @@ impl Compiled {
             metrics: FastMap::default(),
             metric_refinements: IdMap::default(),
             events: FastMap::default(),
+            insight_slots,
         };
         c.build_spans(registry, &mut interner);
         c.build_metrics(registry, &mut interner);

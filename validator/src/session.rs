@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use crate::finding::{Finding, FindingId, FindingIds, Level};
+use crate::insights::SpanKeys;
 use crate::report::{ItemCounts, LevelCounts, Report, ReportLimits};
 use crate::telemetry::{LogRecord, Metric, Span, SpanId, SpanKind, Telemetry, TraceId};
 use crate::text::{Text, clip};
@@ -143,6 +144,9 @@ pub struct CompletedTrace<'a> {
     pub trace_id: TraceId,
     /// Its spans, in arrival order (`spans[i]` is `nodes[i]`).
     pub spans: &'a [Span],
+    /// Where in each span the attributes insights read are (`keys[i]` is `spans[i]`'s),
+    /// found while validating; for [`InsightsBuilder::add_trace_keyed`](crate::InsightsBuilder::add_trace_keyed).
+    pub keys: &'a [SpanKeys],
     /// The log records emitted in it.
     pub logs: &'a [LogRecord],
     /// What the validation said about each span.
@@ -239,6 +243,8 @@ pub fn shard_of(trace_id: TraceId, shards: usize) -> usize {
 struct OpenTrace {
     nodes: Vec<TraceNode>,
     spans: Vec<Span>,
+    /// `keys[i]` is `spans[i]`'s (pushed as a span is kept, before a moved span is placed).
+    keys: Vec<SpanKeys>,
     logs: Vec<LogRecord>,
     spans_not_kept: u64,
     touched: Instant,
@@ -289,6 +295,7 @@ impl Window {
             OpenTrace {
                 nodes: Vec::new(),
                 spans: Vec::new(),
+                keys: Vec::new(),
                 logs: Vec::new(),
                 spans_not_kept: 0,
                 touched: now,
@@ -405,7 +412,17 @@ fn tree_of(nodes: &[TraceNode]) -> SpanTree {
 }
 
 impl Observer for Window {
-    fn span(&mut self, span: &Span, def: Option<&'static str>, findings: &[Finding]) {
+    fn wants_keys(&self) -> bool {
+        self.keep_data
+    }
+
+    fn span(
+        &mut self,
+        span: &Span,
+        def: Option<&'static str>,
+        findings: &[Finding],
+        keys: Option<&SpanKeys>,
+    ) {
         *self.per_definition.entry(def).or_default() += 1;
         let max = self.limits.max_spans_per_trace;
         let keep = self.keep_data;
@@ -416,6 +433,10 @@ impl Observer for Window {
             t.spans_not_kept += 1;
         } else {
             t.nodes.push(node(span, def, findings));
+            if keep {
+                t.keys
+                    .push(keys.copied().unwrap_or_else(|| SpanKeys::of(span)));
+            }
             if keep && moving {
                 moved = Some((span.trace_id, t.opening));
             } else if keep {
@@ -621,6 +642,7 @@ impl<'v> Session<'v> {
                 sink.trace(&CompletedTrace {
                     trace_id,
                     spans: &t.spans,
+                    keys: &t.keys,
                     logs: &t.logs,
                     nodes: &t.nodes,
                     tree: &tree,

@@ -6,6 +6,7 @@ use genai_registry::ResolvedRegistry;
 
 use crate::compiled::Compiled;
 use crate::finding::Finding;
+use crate::insights::{InsightOptions, Insights, InsightsBuilder, SpanKeys};
 use crate::options::Options;
 use crate::report::{ItemReport, ItemSignal, RegistryInfo, Report, ReportLimits};
 use crate::rules::Checker;
@@ -14,8 +15,21 @@ use crate::text::Text;
 
 /// Told about every item as it is checked (the session's trace assembly and tallies).
 pub(crate) trait Observer {
-    /// A span, the definition it matched and its findings (after the finding policy).
-    fn span(&mut self, _span: &Span, _def: Option<&'static str>, _findings: &[Finding]) {}
+    /// Whether [`Observer::span`] wants the keys insights read (found from the keys the
+    /// validation resolves).
+    fn wants_keys(&self) -> bool {
+        false
+    }
+    /// A span, the definition it matched, its findings (after the finding policy), and the
+    /// keys insights read when [`Observer::wants_keys`].
+    fn span(
+        &mut self,
+        _span: &Span,
+        _def: Option<&'static str>,
+        _findings: &[Finding],
+        _keys: Option<&SpanKeys>,
+    ) {
+    }
     /// A log record.
     fn log(&mut self, _log: &LogRecord, _def: Option<&'static str>, _findings: &[Finding]) {}
     /// A metric.
@@ -86,6 +100,46 @@ impl Validator {
         report
     }
 
+    /// Checks telemetry and analyses it ([`Insights::from_telemetry`]) in one pass over each
+    /// span's keys: the insights read the keys the validation resolved.
+    ///
+    /// ```
+    /// let validator = genai_validator::Validator::new(genai_validator::embedded_registry());
+    /// let options = genai_validator::InsightOptions::default();
+    /// let (report, insights) =
+    ///     validator.validate_with_insights(&genai_validator::Telemetry::new(), &options);
+    /// assert!(!report.has_violations());
+    /// assert_eq!(insights.requests, 0);
+    /// ```
+    pub fn validate_with_insights(
+        &self,
+        telemetry: &Telemetry,
+        options: &InsightOptions,
+    ) -> (Report, Insights) {
+        /// Keeps each span's keys, in span order.
+        struct Keys(Vec<SpanKeys>);
+        impl Observer for Keys {
+            fn wants_keys(&self) -> bool {
+                true
+            }
+            fn span(
+                &mut self,
+                _: &Span,
+                _: Option<&'static str>,
+                _: &[Finding],
+                keys: Option<&SpanKeys>,
+            ) {
+                self.0.push(keys.copied().unwrap_or_default());
+            }
+        }
+        let mut report = self.report();
+        let mut keys = Keys(Vec::with_capacity(telemetry.spans.len()));
+        self.run(telemetry, &mut report, &ReportLimits::UNBOUNDED, &mut keys);
+        let mut builder = InsightsBuilder::new(options.clone());
+        builder.add_telemetry_keyed(telemetry, &keys.0);
+        (report, builder.finish())
+    }
+
     /// Checks telemetry, adding to `report` (for streams: call it per request). Every item
     /// is listed; a [`Session`](crate::Session) bounds the listing and assembles traces.
     pub fn validate_into(&self, telemetry: &Telemetry, report: &mut Report) {
@@ -102,6 +156,7 @@ impl Validator {
         observer: &mut dyn Observer,
     ) {
         let mut checker = Checker::new(&self.compiled, &self.options);
+        checker.want_keys = observer.wants_keys();
         let policy = &self.options.findings;
         // Findings are collected in one reused buffer, then copied out at their exact size.
         let mut scratch = Vec::with_capacity(64);
@@ -115,7 +170,8 @@ impl Validator {
             let def = checker.span(span, &mut report.seen, &mut scratch);
             policy.apply(&mut scratch);
             let def = def.map(|d| self.compiled.defs[d as usize].id);
-            observer.span(span, def, &scratch);
+            let keys = checker.want_keys.then_some(&checker.keys);
+            observer.span(span, def, &scratch, keys);
             if report.listed() >= limits.max_items {
                 report.record_unlisted(ItemSignal::Span, &scratch);
                 continue;

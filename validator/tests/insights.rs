@@ -610,3 +610,97 @@ fn otlp_files_match_an_independent_sum() {
         assert_eq!((x.usage.input, x.usage.output), (input, output), "{name}");
     }
 }
+
+/// A registry defining none of the keys insights read but `gen_ai.usage` as a template, so
+/// the keys it covers resolve to the template and those it does not resolve to nothing.
+fn registry_without_genai_keys() -> genai_registry::ResolvedRegistry {
+    let yaml = r#"
+groups:
+  - id: registry.acme
+    type: attribute_group
+    brief: Acme attributes.
+    attributes:
+      - id: gen_ai.usage
+        type: template[int]
+        brief: Usage counts.
+        stability: development
+"#;
+    genai_registry::RegistryLoader::new()
+        .load_files(vec![(
+            std::path::PathBuf::from("acme.yaml"),
+            yaml.to_string(),
+        )])
+        .unwrap_or_else(|d| panic!("{}", d.render()))
+        .registry
+}
+
+/// The insights read the keys the validation resolved (`validate_with_insights`, a session's
+/// traces) exactly as they read them by their text (`Insights::from_telemetry`), with the
+/// embedded registry and with one that defines none of them (read by text) or covers some by
+/// a template; also with a key set twice, the older usage keys and `gen_ai.system`.
+#[test]
+fn keys_resolved_while_validating_give_the_same_insights_as_keys_read_by_text() {
+    let mut t = telemetry();
+    let mut twice = chat(4, 40, None, "gpt-4o", [5, 1, 0]);
+    twice.attributes.push("gen_ai.usage.input_tokens", i(7));
+    twice.attributes.push("gen_ai.system", s("openai"));
+    let legacy = failed(span_in(
+        4,
+        41,
+        Some(40),
+        "chat gpt-4o",
+        SpanKind::Client,
+        &[
+            ("gen_ai.operation.name", s("chat")),
+            ("gen_ai.system", s("openai")),
+            ("gen_ai.request.model", s("gpt-4o")),
+            ("gen_ai.usage.prompt_tokens", i(11)),
+            ("gen_ai.usage.completion_tokens", i(3)),
+            ("http.response.status_code", i(429)),
+        ],
+    ));
+    t.spans.push(twice);
+    t.spans.push(legacy);
+    let options = InsightOptions::default();
+    let by_text = Insights::from_telemetry(&t, &options);
+    assert_eq!(by_text.requests, 4);
+    assert_eq!(by_text.rate_limit_hits, 2);
+    let embedded = genai_validator::embedded_registry();
+    let other = registry_without_genai_keys();
+    for registry in [embedded, &other] {
+        let validator = genai_validator::Validator::new(registry);
+        let (report, keyed) = validator.validate_with_insights(&t, &options);
+        assert_eq!(keyed, by_text);
+        assert_eq!(report.spans.len(), validator.validate(&t).spans.len());
+
+        let collected = Arc::new(std::sync::Mutex::new(InsightsBuilder::new(options.clone())));
+        let mut session = genai_validator::Session::new(&validator);
+        let sink = collected.clone();
+        session.set_sink(
+            move |trace: &genai_validator::session::CompletedTrace<'_>| {
+                assert_eq!(trace.keys.len(), trace.spans.len());
+                let spans: Vec<&Span> = trace.spans.iter().collect();
+                if let Ok(mut b) = sink.lock() {
+                    b.add_trace_keyed(&spans, trace.keys);
+                }
+            },
+        );
+        session.push_owned(t.clone());
+        drop(session.finish());
+        let from_session = Arc::try_unwrap(collected)
+            .ok()
+            .and_then(|m| m.into_inner().ok())
+            .expect("the session is finished")
+            .finish();
+        // A session hands traces over as they complete, so compare what does not depend on
+        // the order: the totals and roll-ups.
+        assert_eq!(from_session.usage, by_text.usage);
+        assert_eq!(from_session.cost_usd, by_text.cost_usd);
+        assert_eq!(from_session.llm_calls, by_text.llm_calls);
+        assert_eq!(from_session.rate_limit_hits, by_text.rate_limit_hits);
+        assert_eq!(from_session.models, by_text.models);
+        assert_eq!(from_session.agents, by_text.agents);
+        assert_eq!(from_session.tools, by_text.tools);
+        assert_eq!(from_session.errors, by_text.errors);
+    }
+}

@@ -8,7 +8,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use genai_pricing::{TokenPrices, Usage};
 
-use super::facts::{Facts, Kind, seconds, service};
+use super::facts::{Facts, Kind, SpanKeys, seconds, service};
 use super::finding::{InsightFinding, InsightId};
 use super::metrics::MetricState;
 use super::tally::{RowValue, Table, Tally};
@@ -183,6 +183,12 @@ impl InsightsBuilder {
 
     /// Adds every trace (spans grouped by trace id, in order of first appearance) and metric.
     pub fn add_telemetry(&mut self, telemetry: &Telemetry) {
+        self.add_telemetry_keyed(telemetry, &[]);
+    }
+
+    /// [`InsightsBuilder::add_telemetry`], with the keys of each span found while validating
+    /// it (`keys[i]` is `telemetry.spans[i]`'s; ignored unless there is one per span).
+    pub(crate) fn add_telemetry_keyed(&mut self, telemetry: &Telemetry, keys: &[SpanKeys]) {
         // Each span's trace, numbered in order of first appearance; then one list of every
         // span, trace after trace, each in its original order (a counting sort: no list per
         // trace).
@@ -208,15 +214,21 @@ impl InsightsBuilder {
             at += n;
         }
         starts.push(at);
+        let keyed = keys.len() == telemetry.spans.len();
         if let Some(first) = telemetry.spans.first() {
             let mut next = starts.clone();
             let mut grouped: Vec<&Span> = vec![first; telemetry.spans.len()];
-            for (s, t) in telemetry.spans.iter().zip(of) {
+            let mut grouped_keys = vec![SpanKeys::default(); if keyed { keys.len() } else { 0 }];
+            for (i, (s, t)) in telemetry.spans.iter().zip(of).enumerate() {
                 grouped[next[t]] = s;
+                if keyed {
+                    grouped_keys[next[t]] = keys[i];
+                }
                 next[t] += 1;
             }
             for w in starts.windows(2) {
-                self.add_trace(&grouped[w[0]..w[1]]);
+                let keys = grouped_keys.get(w[0]..w[1]).unwrap_or_default();
+                self.add_trace_keyed(&grouped[w[0]..w[1]], keys);
             }
         }
         self.add_metrics(&telemetry.metrics);
@@ -271,8 +283,24 @@ impl InsightsBuilder {
 
     /// Adds one trace (all its spans; the order does not matter) and returns its summary.
     pub fn add_trace(&mut self, spans: &[&Span]) -> TraceInsight {
+        self.add_trace_keyed(spans, &[])
+    }
+
+    /// [`InsightsBuilder::add_trace`], with the keys of each span found while validating it
+    /// (`keys[i]` is `spans[i]`'s, as a [`CompletedTrace`](crate::session::CompletedTrace)
+    /// has them), so the attribute keys are not read a second time; ignored unless there is
+    /// one per span.
+    pub fn add_trace_keyed(&mut self, spans: &[&Span], keys: &[SpanKeys]) -> TraceInsight {
         let n = spans.len();
-        let facts: Vec<Facts<'_>> = spans.iter().map(|s| Facts::of(s)).collect();
+        let facts: Vec<Facts<'_>> = if keys.len() == n {
+            spans
+                .iter()
+                .zip(keys)
+                .map(|(s, k)| Facts::at(s, k))
+                .collect()
+        } else {
+            spans.iter().map(|s| Facts::of(s)).collect()
+        };
         // Span ids sorted, for the parents' positions (cheaper than a map for a trace's few
         // spans, and as good for many).
         let key = |id: SpanId| u64::from_be_bytes(id.to_bytes());

@@ -2,6 +2,7 @@
 
 use genai_pricing::Usage;
 
+use crate::compiled::AttrId;
 use crate::compiled::same_str;
 use crate::telemetry::{Span, Value};
 
@@ -50,9 +51,10 @@ fn count(v: &Value) -> Option<u64> {
     }
 }
 
-/// The `gen_ai.*` attributes insights read, by the key's rest after `gen_ai.`.
-#[derive(Clone, Copy)]
-enum Slot {
+/// The attributes insights read, one slot each (the older usage keys share the slots of
+/// the current ones).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
     Operation,
     Provider,
     System,
@@ -67,13 +69,50 @@ enum Slot {
     CacheWrite,
     Reasoning,
     TimeToFirstChunk,
+    ErrorType,
+    HttpStatus,
 }
 
+/// What a registry attribute is to insights, for [`SpanKeys::resolved`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SlotOf {
+    /// Nothing they read.
+    Nothing,
+    /// The attribute of this slot.
+    Slot(Slot),
+    /// A template: the keys it covers are read by their text.
+    Text,
+}
+
+impl SlotOf {
+    /// What the registry attribute `key` (a template or not) is to insights.
+    pub(crate) fn attribute(key: &str, template: bool) -> Self {
+        match (template, Slot::of_key(key)) {
+            (true, _) => SlotOf::Text,
+            (false, Some(slot)) => SlotOf::Slot(slot),
+            (false, None) => SlotOf::Nothing,
+        }
+    }
+}
+
+/// Number of [`Slot`]s.
+const SLOTS: usize = Slot::HttpStatus as usize + 1;
+
 impl Slot {
+    /// The slot of an attribute key, when insights read it.
+    pub(crate) fn of_key(k: &str) -> Option<Slot> {
+        match k.get(..7).filter(|p| same_str(p, "gen_ai.")) {
+            Some(_) => Slot::of_gen_ai(&k[7..]),
+            None if same_str(k, "error.type") => Some(Slot::ErrorType),
+            None if same_str(k, "http.response.status_code") => Some(Slot::HttpStatus),
+            None => None,
+        }
+    }
+
     /// The slot of `rest` (a key without its `gen_ai.` prefix). The length, the first byte and
     /// the seventh pick at most one candidate, so a key is compared with at most one name,
     /// and most keys insights do not read with none.
-    fn of(rest: &str) -> Option<Slot> {
+    fn of_gen_ai(rest: &str) -> Option<Slot> {
         let b = rest.as_bytes();
         let (name, slot) = match (b.len(), b.first()?, b.get(6).copied().unwrap_or(0)) {
             (6, b's', _) => ("system", Slot::System),
@@ -98,52 +137,108 @@ impl Slot {
     }
 }
 
+/// Where, in a span's attributes, the ones insights read are: found by their keys' text
+/// ([`SpanKeys::of`]), or from the keys the validator resolved while checking the span (so a
+/// session that validates and analyses reads each key once). A key set twice counts where it
+/// is set last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpanKeys {
+    at: [u32; SLOTS],
+}
+
+impl Default for SpanKeys {
+    /// No key insights read.
+    fn default() -> Self {
+        Self::EMPTY
+    }
+}
+
+impl SpanKeys {
+    const NONE: u32 = u32::MAX;
+    const EMPTY: SpanKeys = SpanKeys {
+        at: [Self::NONE; SLOTS],
+    };
+
+    /// The keys of `span`, by their text.
+    pub(crate) fn of(span: &Span) -> Self {
+        let mut keys = Self::EMPTY;
+        for (i, (k, _)) in span.attributes.iter().enumerate() {
+            if let Some(slot) = Slot::of_key(k.as_str()) {
+                keys.set(slot, i);
+            }
+        }
+        keys
+    }
+
+    /// Notes attribute `i`, of key `key`, resolved to the registry attribute `id`, given the
+    /// slot of each registry attribute (`slots`): a key the registry does not define, or
+    /// defines by a template, is read by its text.
+    #[inline]
+    pub(crate) fn note(&mut self, i: usize, key: &str, id: Option<AttrId>, slots: &[SlotOf]) {
+        let slot = match id.and_then(|id| slots.get(id as usize)) {
+            Some(SlotOf::Nothing) => return,
+            Some(SlotOf::Slot(slot)) => *slot,
+            Some(SlotOf::Text) | None => match Slot::of_key(key) {
+                Some(slot) => slot,
+                None => return,
+            },
+        };
+        self.set(slot, i);
+    }
+
+    #[inline]
+    fn set(&mut self, slot: Slot, i: usize) {
+        if let Ok(i) = u32::try_from(i) {
+            self.at[slot as usize] = i;
+        }
+    }
+
+    /// The value of `slot` in `span` (whose keys these are).
+    #[inline]
+    fn value<'s>(&self, span: &'s Span, slot: Slot) -> Option<&'s Value> {
+        match self.at[slot as usize] {
+            Self::NONE => None,
+            i => span.attributes.0.get(i as usize).map(|(_, v)| v),
+        }
+    }
+}
+
 impl<'s> Facts<'s> {
     /// Reads the facts of `span`.
     pub fn of(span: &'s Span) -> Self {
-        let mut f = Facts::default();
-        for (k, v) in span.attributes.iter() {
-            let k = k.as_str();
-            let Some(rest) = k
-                .get(..7)
-                .filter(|p| same_str(p, "gen_ai."))
-                .map(|_| &k[7..])
-            else {
-                if same_str(k, "error.type") {
-                    f.error_type = v.as_str();
-                } else if same_str(k, "http.response.status_code") {
-                    f.http_status = v.as_i64().or_else(|| v.as_str()?.parse().ok());
-                }
-                continue;
-            };
-            let Some(slot) = Slot::of(rest) else {
-                continue;
-            };
-            let mut usage = |slot: fn(&mut Usage) -> &mut u64| {
-                if let Some(n) = count(v) {
-                    *slot(&mut f.usage) = n;
-                    f.has_usage = true;
-                }
-            };
-            match slot {
-                Slot::Operation => f.op = v.as_str(),
-                Slot::Provider => f.provider = v.as_str(),
-                Slot::System => {
-                    if f.provider.is_none() {
-                        f.provider = v.as_str()
-                    }
-                }
-                Slot::ResponseModel => f.response_model = v.as_str(),
-                Slot::RequestModel => f.request_model = v.as_str(),
-                Slot::AgentName => f.agent_name = v.as_str(),
-                Slot::ToolName => f.tool_name = v.as_str(),
-                Slot::ToolArguments => f.tool_arguments = Some(v),
-                Slot::Input => usage(|u| &mut u.input),
-                Slot::Output => usage(|u| &mut u.output),
-                Slot::CacheRead => usage(|u| &mut u.cache_read),
-                Slot::CacheWrite => usage(|u| &mut u.cache_write),
-                Slot::Reasoning => usage(|u| &mut u.reasoning),
-                Slot::TimeToFirstChunk => f.time_to_first_chunk = v.as_f64(),
+        Self::at(span, &SpanKeys::of(span))
+    }
+
+    /// Reads the facts of `span`, whose keys insights read are `keys`.
+    pub fn at(span: &'s Span, keys: &SpanKeys) -> Self {
+        let get = |slot| keys.value(span, slot);
+        let text = |slot| get(slot).and_then(Value::as_str);
+        let mut f = Facts {
+            op: text(Slot::Operation),
+            kind: Kind::Other,
+            provider: text(Slot::Provider).or_else(|| text(Slot::System)),
+            response_model: text(Slot::ResponseModel),
+            request_model: text(Slot::RequestModel),
+            agent_name: text(Slot::AgentName),
+            tool_name: text(Slot::ToolName),
+            tool_arguments: get(Slot::ToolArguments),
+            usage: Usage::default(),
+            has_usage: false,
+            error_type: text(Slot::ErrorType),
+            http_status: get(Slot::HttpStatus)
+                .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok())),
+            time_to_first_chunk: get(Slot::TimeToFirstChunk).and_then(Value::as_f64),
+        };
+        for (slot, n) in [
+            (Slot::Input, &mut f.usage.input),
+            (Slot::Output, &mut f.usage.output),
+            (Slot::CacheRead, &mut f.usage.cache_read),
+            (Slot::CacheWrite, &mut f.usage.cache_write),
+            (Slot::Reasoning, &mut f.usage.reasoning),
+        ] {
+            if let Some(c) = get(slot).and_then(count) {
+                *n = c;
+                f.has_usage = true;
             }
         }
         f.kind = match f.op {

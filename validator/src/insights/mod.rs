@@ -34,6 +34,8 @@ use std::sync::{Arc, OnceLock};
 
 pub use build::InsightsBuilder;
 pub use distribution::Distribution;
+pub(crate) use facts::SlotOf;
+pub use facts::SpanKeys;
 pub use finding::{InsightFinding, InsightId};
 pub use genai_pricing::{PriceTable, Usage};
 

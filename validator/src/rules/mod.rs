@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use crate::compiled::{AttrId, Compiled};
 use crate::finding::{Finding, FindingId, Level};
+use crate::insights::SpanKeys;
 use crate::options::Options;
 use crate::text::clip;
 use attributes::short;
@@ -33,6 +34,10 @@ pub(crate) struct Checker<'a> {
     bits: Vec<u64>,
     /// Attribute ids of the current item, in attribute order.
     pub ids: Vec<Option<AttrId>>,
+    /// Whether [`Checker::span`] finds, from the resolved keys, the ones insights read.
+    pub want_keys: bool,
+    /// Those of the last span, when wanted.
+    pub keys: SpanKeys,
     /// Set by [`Checker::resolve`] when a key may occur twice (a registry key seen again, or
     /// several keys the registry does not define): [`Checker::duplicates`] then looks closer.
     maybe_duplicate: bool,
@@ -45,6 +50,8 @@ impl<'a> Checker<'a> {
             o,
             bits: vec![0; c.attrs.len().div_ceil(64)],
             ids: Vec::with_capacity(32),
+            want_keys: false,
+            keys: SpanKeys::default(),
             maybe_duplicate: false,
         }
     }
@@ -61,10 +68,25 @@ impl<'a> Checker<'a> {
 
     /// Resolves the keys of `attrs` into [`Checker::ids`], marks them present and seen.
     pub(crate) fn resolve(&mut self, attrs: &crate::telemetry::Attributes, seen: &mut [bool]) {
+        self.resolve_keyed(attrs, seen, false);
+    }
+
+    /// [`Checker::resolve`], finding on the way, when `keyed`, the keys insights read
+    /// ([`Checker::keys`]) from the attributes the keys resolve to.
+    #[inline]
+    pub(crate) fn resolve_keyed(
+        &mut self,
+        attrs: &crate::telemetry::Attributes,
+        seen: &mut [bool],
+        keyed: bool,
+    ) {
         self.ids.clear();
+        if keyed {
+            self.keys = SpanKeys::default();
+        }
         let mut undefined = 0usize;
         let mut again = false;
-        for (k, _) in attrs.iter() {
+        for (i, (k, _)) in attrs.iter().enumerate() {
             let id = self.c.attr_id(k.as_str());
             if let Some(id) = id {
                 again |= self.has(id);
@@ -72,6 +94,9 @@ impl<'a> Checker<'a> {
                 seen[id as usize] = true;
             } else {
                 undefined += 1;
+            }
+            if keyed {
+                self.keys.note(i, k.as_str(), id, &self.c.insight_slots);
             }
             self.ids.push(id);
         }

@@ -24,7 +24,7 @@ impl Checker<'_> {
         seen: &mut [bool],
         out: &mut Vec<Finding>,
     ) -> Option<DefId> {
-        self.resolve(&span.attributes, seen);
+        self.resolve_keyed(&span.attributes, seen, self.want_keys);
         super::encoding::ids(&span.origin, &span.resource, &span.scope, "span", out);
         let m = self.match_span(span);
         let def = m.as_ref().map(|m| &self.c.defs[m.def as usize]);
