@@ -64,6 +64,10 @@ struct Scratch {
     agents: Vec<usize>,
     /// The durations and times to first chunk the trace adds to its roll-ups.
     row_values: Vec<RowValue>,
+    /// The tool calls of one scope, in start order.
+    tools: Vec<usize>,
+    /// The spans with usage between a loop's first and last call.
+    spent: Vec<usize>,
 }
 
 fn cut(s: &str) -> String {
@@ -228,7 +232,8 @@ impl InsightsBuilder {
             }
             for w in starts.windows(2) {
                 let keys = grouped_keys.get(w[0]..w[1]).unwrap_or_default();
-                self.add_trace_keyed(&grouped[w[0]..w[1]], keys);
+                let t = self.analyse(&grouped[w[0]..w[1]], keys);
+                self.keep(t);
             }
         }
         self.add_metrics(&telemetry.metrics);
@@ -291,6 +296,14 @@ impl InsightsBuilder {
     /// has them), so the attribute keys are not read a second time; ignored unless there is
     /// one per span.
     pub fn add_trace_keyed(&mut self, spans: &[&Span], keys: &[SpanKeys]) -> TraceInsight {
+        let t = self.analyse(spans, keys);
+        self.keep(t.clone());
+        t
+    }
+
+    /// The summary of one trace, its figures added to the roll-ups and its findings made,
+    /// the summary not yet kept.
+    fn analyse(&mut self, spans: &[&Span], keys: &[SpanKeys]) -> TraceInsight {
         let n = spans.len();
         let facts: Vec<Facts<'_>> = if keys.len() == n {
             spans
@@ -315,6 +328,8 @@ impl InsightsBuilder {
             agent_llm_calls,
             agents,
             row_values,
+            tools,
+            spent,
         } = &mut scratch;
         index.clear();
         index.extend(spans.iter().enumerate().map(|(i, s)| (key(s.span_id), i)));
@@ -527,8 +542,9 @@ impl InsightsBuilder {
             if order.iter().filter(|i| in_scope(i)).count() as u64 <= repeat_limit {
                 continue;
             }
-            let tools: Vec<usize> = order.iter().copied().filter(in_scope).collect();
-            for group in repeated_calls(spans, &facts, &tools, repeat_limit) {
+            tools.clear();
+            tools.extend(order.iter().copied().filter(in_scope));
+            for group in repeated_calls(spans, &facts, tools, repeat_limit) {
                 let first = spans[group.spans[0]].start_time_unix_nano;
                 let last = group
                     .spans
@@ -536,17 +552,15 @@ impl InsightsBuilder {
                     .map(|i| spans[*i].start_time_unix_nano)
                     .max()
                     .unwrap_or(first);
-                let spent: Vec<usize> = order
-                    .iter()
-                    .copied()
-                    .filter(|i| {
-                        agent_of[*i] == scope
-                            && span_usage[*i].is_some()
-                            && spans[*i].start_time_unix_nano >= first
-                            && spans[*i].start_time_unix_nano <= last
-                    })
-                    .collect();
-                let (usage, cost) = sum_usage(span_usage, &spent);
+                spent.clear();
+                spent.extend(order.iter().copied().filter(|i| {
+                    agent_of[*i] == scope
+                        && span_usage[*i].is_some()
+                        && spans[*i].start_time_unix_nano >= first
+                        && spans[*i].start_time_unix_nano <= last
+                }));
+                let spent = &*spent;
+                let (usage, cost) = sum_usage(span_usage, spent);
                 let how = if group.with_arguments {
                     "with the same arguments"
                 } else {
@@ -724,7 +738,6 @@ impl InsightsBuilder {
                 .collect();
         }
         self.scratch = scratch;
-        self.keep(t.clone());
         t
     }
 
@@ -906,7 +919,7 @@ fn repeated_calls<'s>(
             });
         }
     }
-    let mut run: Vec<usize> = Vec::new();
+    let mut run: Vec<usize> = Vec::with_capacity(tools.len());
     let flush = |run: &mut Vec<usize>, out: &mut Vec<Repeat<'s>>| {
         if run.len() as u64 > limit {
             out.push(Repeat {

@@ -62,6 +62,8 @@ pub(crate) struct RowValue {
 #[derive(Debug)]
 pub(crate) struct Tally<'s> {
     rows: Vec<Row<'s>>,
+    /// Per [`Table`], the row found last.
+    last: [usize; 4],
     /// Every row's values (a list kept by the builder between traces).
     values: &'s mut Vec<RowValue>,
 }
@@ -72,25 +74,36 @@ impl<'s> Tally<'s> {
         values.clear();
         Tally {
             rows: Vec::with_capacity(8),
+            last: [NONE; 4],
             values,
         }
     }
 
-    /// The row of `(table, provider, name)`, added when new.
+    /// The row of `(table, provider, name)`, added when new. The table's last row is tried
+    /// first: a trace's spans mostly share their model, service, agent and tool.
     pub fn row(&mut self, table: Table, provider: &'s str, name: &'s str) -> usize {
-        if let Some(i) = self.rows.iter().rposition(|r| {
+        let is = |r: &Row<'_>| {
             r.table == table && same_str(r.name, name) && same_str(r.provider, provider)
-        }) {
-            return i;
+        };
+        let last = self.last[table as usize];
+        if self.rows.get(last).is_some_and(is) {
+            return last;
         }
-        self.rows.push(Row {
-            table,
-            provider,
-            name,
-            delta: Delta::default(),
-            last: NONE,
-        });
-        self.rows.len() - 1
+        let i = match self.rows.iter().rposition(is) {
+            Some(i) => i,
+            None => {
+                self.rows.push(Row {
+                    table,
+                    provider,
+                    name,
+                    delta: Delta::default(),
+                    last: NONE,
+                });
+                self.rows.len() - 1
+            }
+        };
+        self.last[table as usize] = i;
+        i
     }
 
     /// Counts one span of row `r`: a call, failed or not, and its duration.
