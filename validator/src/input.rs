@@ -102,15 +102,15 @@ pub enum InputErrorKind {
     /// A piece of a large JSON document or protobuf message (up to 2,048 items sharing a
     /// resource and scope) that could not be decoded, nor any of its items alone: `items`
     /// items are lost with it (summed over the pieces of one resource or scope that fail the
-    /// same way, reported once). `budget` says the items were not tried one at a time because
-    /// that would pass the file's budget for it.
-    #[error("{error}; {items} items lost with it{}", if *budget { " (decoding them one at a time would pass the budget for it: 64 MiB plus four times the bytes read)" } else { "" })]
+    /// same way, reported once). `budget` says some of them were not tried one at a time
+    /// because that would pass the file's budget for it.
+    #[error("{error}; {items} items lost with it{}", if *budget { " (not all tried one at a time: that would pass the budget for it, 64 MiB plus four times the bytes read)" } else { "" })]
     ItemsLost {
         /// Why the piece could not be decoded.
         error: Box<DecodeError>,
         /// Items lost.
         items: u64,
-        /// Whether they were not tried one at a time, for the budget.
+        /// Whether some were not tried one at a time, for the budget.
         budget: bool,
     },
     /// A JSON Lines line longer than [`MAX_LINE_BYTES`]: skipped (not held in memory), the
@@ -603,10 +603,12 @@ impl<'e> Loader<'e> {
         ) = (self.errors.last_mut(), &kind)
             && last_origin.line == origin.line
             && last_origin.offset == origin.offset
-            && last_budget == budget
             && last.to_string() == error.to_string()
         {
+            // One bad resource over many pieces: some may have been tried item by item before
+            // the budget ran out, the rest not.
             *total += items;
+            *last_budget |= *budget;
             return;
         }
         self.report_once(origin, kind);

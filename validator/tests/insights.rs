@@ -704,3 +704,22 @@ fn keys_resolved_while_validating_give_the_same_insights_as_keys_read_by_text() 
         assert_eq!(from_session.errors, by_text.errors);
     }
 }
+
+/// Found by review: a token count set again to something that is not a count (an older key
+/// of the same figure, a repeated key) does not hide the count, by key text or resolved keys.
+#[test]
+fn a_later_value_that_is_not_a_count_does_not_hide_a_count() {
+    let mut span = chat(9, 90, None, "gpt-4o", [100, 20, 0]);
+    span.attributes.push("gen_ai.usage.prompt_tokens", s("n/a"));
+    span.attributes
+        .push("gen_ai.usage.output_tokens", Value::Bool(true));
+    let t = Telemetry {
+        spans: vec![span],
+        ..Telemetry::default()
+    };
+    let options = InsightOptions::default();
+    let by_text = Insights::from_telemetry(&t, &options);
+    assert_eq!((by_text.usage.input, by_text.usage.output), (100, 20));
+    let validator = genai_validator::Validator::new(genai_validator::embedded_registry());
+    assert_eq!(validator.validate_with_insights(&t, &options).1, by_text);
+}

@@ -618,7 +618,7 @@ fn decoding_bad_pieces_item_by_item_has_a_budget() {
             );
             assert!(
                 errors[0].to_string().contains(
-                    "2048 items lost with it (decoding them one at a time would pass the budget"
+                    "2048 items lost with it (not all tried one at a time: that would pass the budget"
                 ),
                 "{}",
                 errors[0]
@@ -652,6 +652,30 @@ fn a_bad_resource_in_a_large_document_is_reported_once() {
         errors[0].to_string().contains("; 12000 items lost with it"),
         "{}",
         errors[0]
+    );
+}
+
+/// Found by review: a bad resource over many pieces, the first tried item by item until the
+/// budget ran out and the rest not, was reported twice (once per reason); it is reported once,
+/// with every item lost.
+#[test]
+fn a_bad_resource_past_the_budget_is_reported_once() {
+    let value = format!("{{\"intValue\":\"{}\"}}", "x".repeat(10_000));
+    let doc = document_of(12_000, None, &value);
+    let file = TempFile::new("big-bad-resource-budget.json", doc.as_bytes());
+    let (streamed, errors) = load_file(&file.0).expect("readable");
+    assert_eq!(streamed.spans.len(), 0);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        matches!(
+            errors[0].kind,
+            InputErrorKind::ItemsLost {
+                items: 12_000,
+                budget: true,
+                ..
+            }
+        ),
+        "{errors:?}"
     );
 }
 

@@ -1,7 +1,7 @@
 //! Events (`gen_ai.client.inference.operation.details`, `gen_ai.evaluation.result`,
 //! `gen_ai.client.operation.exception`) as OpenTelemetry log records.
 //!
-//! With a logger provider on the [`Telemetry`](super::telemetry::Telemetry) handle, an event
+//! With a logger provider on the [`Telemetry`] handle, an event
 //! is a log record with the event name, severity `INFO` (`WARN` for exceptions), the
 //! attributes of the event, and the trace and span ids of the span it belongs to (the span of
 //! the operation, or the current span). **Fallback**: without a logger provider, the event is

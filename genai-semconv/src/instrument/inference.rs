@@ -38,7 +38,7 @@
 //!
 //! The event ([`OPERATION_DETAILS_EVENT`]) is emitted when the call finishes, as a log record
 //! in the span's context through the logger provider of the
-//! [`Telemetry`](super::telemetry::Telemetry) handle, or, without one, as a span event (see
+//! [`Telemetry`] handle, or, without one, as a span event (see
 //! [`super::events`]). It carries
 //! the operation, provider, request model, server, request parameters, response attributes and
 //! token usage, `error.type` on failure, and `gen_ai.system_instructions`,

@@ -73,7 +73,7 @@ pub(crate) enum Slot {
     HttpStatus,
 }
 
-/// What a registry attribute is to insights, for [`SpanKeys::resolved`].
+/// What a registry attribute is to insights, for [`SpanKeys::note`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SlotOf {
     /// Nothing they read.
@@ -137,10 +137,10 @@ impl Slot {
     }
 }
 
-/// Where, in a span's attributes, the ones insights read are: found by their keys' text
-/// ([`SpanKeys::of`]), or from the keys the validator resolved while checking the span (so a
-/// session that validates and analyses reads each key once). A key set twice counts where it
-/// is set last.
+/// Where, in a span's attributes, the ones insights read are: found by their keys' text, or
+/// from the keys the validator resolved while checking the span (so a session that validates
+/// and analyses reads each key once). A key set twice counts where it is set last; a token
+/// count where it is last set to a count (a later value that is not one does not hide it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SpanKeys {
     at: [u32; SLOTS],
@@ -162,19 +162,25 @@ impl SpanKeys {
     /// The keys of `span`, by their text.
     pub(crate) fn of(span: &Span) -> Self {
         let mut keys = Self::EMPTY;
-        for (i, (k, _)) in span.attributes.iter().enumerate() {
+        for (i, (k, v)) in span.attributes.iter().enumerate() {
             if let Some(slot) = Slot::of_key(k.as_str()) {
-                keys.set(slot, i);
+                keys.set(slot, i, v);
             }
         }
         keys
     }
 
-    /// Notes attribute `i`, of key `key`, resolved to the registry attribute `id`, given the
+    /// Notes attribute `i`, `(key, value)`, resolved to the registry attribute `id`, given the
     /// slot of each registry attribute (`slots`): a key the registry does not define, or
     /// defines by a template, is read by its text.
     #[inline]
-    pub(crate) fn note(&mut self, i: usize, key: &str, id: Option<AttrId>, slots: &[SlotOf]) {
+    pub(crate) fn note(
+        &mut self,
+        i: usize,
+        (key, value): (&str, &Value),
+        id: Option<AttrId>,
+        slots: &[SlotOf],
+    ) {
         let slot = match id.and_then(|id| slots.get(id as usize)) {
             Some(SlotOf::Nothing) => return,
             Some(SlotOf::Slot(slot)) => *slot,
@@ -183,11 +189,19 @@ impl SpanKeys {
                 None => return,
             },
         };
-        self.set(slot, i);
+        self.set(slot, i, value);
     }
 
+    /// Attribute `i`, of value `v`, is `slot`'s (a token count only when `v` is a count).
     #[inline]
-    fn set(&mut self, slot: Slot, i: usize) {
+    fn set(&mut self, slot: Slot, i: usize, v: &Value) {
+        let usage = matches!(
+            slot,
+            Slot::Input | Slot::Output | Slot::CacheRead | Slot::CacheWrite | Slot::Reasoning
+        );
+        if usage && count(v).is_none() {
+            return;
+        }
         if let Ok(i) = u32::try_from(i) {
             self.at[slot as usize] = i;
         }

@@ -146,7 +146,7 @@ pub fn write_entries(
     w.flush()
 }
 
-/// The report as a JSON value (built whole: for small reports; prefer [`write`]).
+/// The report as a JSON value (built whole: for small reports; prefer [`write()`]).
 pub fn to_value(report: &Report) -> serde_json::Value {
     serde_json::to_value(Body { report, extra: &[] }).unwrap_or(serde_json::Value::Null)
 }

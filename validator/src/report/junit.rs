@@ -105,7 +105,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write_with(report, out, &[])
 }
 
-/// [`write`], with more `<testsuite>` elements (e.g. the insights' suite) written as they are
+/// [`write()`], with more `<testsuite>` elements (e.g. the insights' suite) written as they are
 /// before the closing `</testsuites>`.
 pub fn write_with(report: &Report, out: &mut dyn Write, suites: &[&str]) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
@@ -142,7 +142,7 @@ pub fn write_with(report: &Report, out: &mut dyn Write, suites: &[&str]) -> io::
     out.flush()
 }
 
-/// Renders the report as JUnit XML (see [`write`]).
+/// Renders the report as JUnit XML (see [`write()`]).
 pub fn render(report: &Report) -> String {
     let mut buf = Vec::new();
     let _ = write(report, &mut buf);

@@ -391,7 +391,7 @@ pub fn write(report: &Report, out: &mut dyn Write, options: &TextOptions) -> io:
     Ok(())
 }
 
-/// Renders the report as text (see [`write`]).
+/// Renders the report as text (see [`write()`]).
 pub fn render(report: &Report, options: &TextOptions) -> String {
     let mut buf = Vec::new();
     // Writing to a Vec cannot fail.

@@ -86,7 +86,7 @@ impl<'a> Checker<'a> {
         }
         let mut undefined = 0usize;
         let mut again = false;
-        for (i, (k, _)) in attrs.iter().enumerate() {
+        for (i, (k, v)) in attrs.iter().enumerate() {
             let id = self.c.attr_id(k.as_str());
             if let Some(id) = id {
                 again |= self.has(id);
@@ -96,7 +96,8 @@ impl<'a> Checker<'a> {
                 undefined += 1;
             }
             if keyed {
-                self.keys.note(i, k.as_str(), id, &self.c.insight_slots);
+                self.keys
+                    .note(i, (k.as_str(), v), id, &self.c.insight_slots);
             }
             self.ids.push(id);
         }
