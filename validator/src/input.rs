@@ -576,42 +576,35 @@ impl<'e> Loader<'e> {
     /// same place as the last one (every piece of a bad resource or scope) adds its items to
     /// that one instead.
     fn report_piece(&mut self, origin: Origin, error: DecodeError, items: usize, gave_up: GaveUp) {
-        let kind = if items < 2 {
-            InputErrorKind::Decode(error)
-        } else {
-            InputErrorKind::ItemsLost {
-                error: Box::new(error),
-                items: items as u64,
-                budget: gave_up == GaveUp::Budget,
-            }
-        };
-        if let (
-            Some(InputError {
-                origin: last_origin,
-                kind:
-                    InputErrorKind::ItemsLost {
-                        error: last,
-                        items: total,
-                        budget: last_budget,
-                    },
-            }),
-            InputErrorKind::ItemsLost {
-                error,
-                items,
-                budget,
-            },
-        ) = (self.errors.last_mut(), &kind)
-            && last_origin.line == origin.line
-            && last_origin.offset == origin.offset
+        if items < 2 {
+            return self.report_once(origin, InputErrorKind::Decode(error));
+        }
+        let budget = gave_up == GaveUp::Budget;
+        if let Some(InputError {
+            origin: at,
+            kind:
+                InputErrorKind::ItemsLost {
+                    error: last,
+                    items: total,
+                    budget: last_budget,
+                },
+        }) = self.errors.last_mut()
+            && at.line == origin.line
+            && at.offset == origin.offset
             && last.to_string() == error.to_string()
         {
             // One bad resource over many pieces: some may have been tried item by item before
             // the budget ran out, the rest not.
-            *total += items;
-            *last_budget |= *budget;
+            *total += items as u64;
+            *last_budget |= budget;
             return;
         }
-        self.report_once(origin, kind);
+        let kind = InputErrorKind::ItemsLost {
+            error: Box::new(error),
+            items: items as u64,
+            budget,
+        };
+        self.error(origin, kind);
     }
 
     fn json_document(&mut self, text: &[u8], signal: Option<Signal>) {

@@ -124,12 +124,13 @@ impl Validator {
             }
             fn span(
                 &mut self,
-                _: &Span,
+                span: &Span,
                 _: Option<&'static str>,
                 _: &[Finding],
                 keys: Option<&SpanKeys>,
             ) {
-                self.0.push(keys.copied().unwrap_or_default());
+                self.0
+                    .push(keys.copied().unwrap_or_else(|| SpanKeys::of(span)));
             }
         }
         let mut report = self.report();

@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::{chat_attrs, span, validator};
 use genai_validator::telemetry::{SpanKind, Status, Value};
 use genai_validator::{FindingId, Level, Telemetry, Validator, decode_metrics_json};
@@ -126,10 +124,7 @@ groups:
         requirement_level:
           conditionally_required: When `acme.mode` is `full`.
 "#;
-    let loaded = genai_registry::RegistryLoader::new()
-        .load_files(vec![(PathBuf::from("acme.yaml"), yaml.to_string())])
-        .unwrap_or_else(|d| panic!("{}", d.render()));
-    loaded.registry
+    common::registry_from_yaml("acme.yaml", yaml)
 }
 
 fn jobs(mode: Option<&str>) -> Vec<u8> {

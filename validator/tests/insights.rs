@@ -625,13 +625,7 @@ groups:
         brief: Usage counts.
         stability: development
 "#;
-    genai_registry::RegistryLoader::new()
-        .load_files(vec![(
-            std::path::PathBuf::from("acme.yaml"),
-            yaml.to_string(),
-        )])
-        .unwrap_or_else(|d| panic!("{}", d.render()))
-        .registry
+    common::registry_from_yaml("acme.yaml", yaml)
 }
 
 /// The insights read the keys the validation resolved (`validate_with_insights`, a session's

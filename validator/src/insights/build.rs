@@ -223,6 +223,7 @@ impl InsightsBuilder {
             let mut next = starts.clone();
             let mut grouped: Vec<&Span> = vec![first; telemetry.spans.len()];
             let mut grouped_keys = vec![SpanKeys::default(); if keyed { keys.len() } else { 0 }];
+            // Without keys, each trace gets none (`analyse` then reads them by text).
             for (i, (s, t)) in telemetry.spans.iter().zip(of).enumerate() {
                 grouped[next[t]] = s;
                 if keyed {
@@ -231,7 +232,11 @@ impl InsightsBuilder {
                 next[t] += 1;
             }
             for w in starts.windows(2) {
-                let keys = grouped_keys.get(w[0]..w[1]).unwrap_or_default();
+                let keys = if keyed {
+                    &grouped_keys[w[0]..w[1]]
+                } else {
+                    &[]
+                };
                 let t = self.analyse(&grouped[w[0]..w[1]], keys);
                 self.keep(t);
             }
@@ -577,8 +582,9 @@ impl InsightsBuilder {
                         .map(|i| spans[*i].span_id)
                         .collect(),
                     message: {
-                        // Written piece by piece into one string: the finding is made per
-                        // loop, and `format!` with `{:?}` cost more than the rest of the trace.
+                        // One string, written piece by piece (names quoted without `{:?}`,
+                        // numbers by `itoa`): the finding is made per loop, and `format!`
+                        // with `{:?}` cost more than the rest of the trace.
                         let mut m = String::with_capacity(160);
                         match scope {
                             Some(a) => {
@@ -590,13 +596,14 @@ impl InsightsBuilder {
                         m.push_str(" called tool ");
                         push_quoted(&mut m, group.tool);
                         m.push(' ');
-                        push_number(&mut m, group.spans.len() as u64);
+                        let mut number = itoa::Buffer::new();
+                        m.push_str(number.format(group.spans.len()));
                         m.push_str(" times ");
                         m.push_str(how);
                         m.push_str(" (limit ");
-                        push_number(&mut m, repeat_limit);
+                        m.push_str(number.format(repeat_limit));
                         m.push_str("); the LLM calls in between used ");
-                        push_number(&mut m, usage.total());
+                        m.push_str(number.format(usage.total()));
                         m.push_str(" tokens");
                         m
                     },
@@ -956,28 +963,12 @@ fn push_quoted(out: &mut String, s: &str) {
     }
 }
 
-/// Appends `n` in decimal.
-fn push_number(out: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[at..].iter().map(|d| char::from(*d)));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn quoted_text_and_numbers_read_as_format_writes_them() {
+    fn quoted_text_reads_as_format_writes_it() {
         for s in [
             "search",
             "",
@@ -990,11 +981,6 @@ mod tests {
             let mut out = String::new();
             push_quoted(&mut out, s);
             assert_eq!(out, format!("{s:?}"));
-        }
-        for n in [0, 7, 10, 1234567890, u64::MAX] {
-            let mut out = String::new();
-            push_number(&mut out, n);
-            assert_eq!(out, n.to_string());
         }
     }
 }

@@ -10,6 +10,14 @@ pub fn registry() -> &'static genai_registry::ResolvedRegistry {
     genai_validator::embedded_registry()
 }
 
+/// A registry from one YAML file's text (`name` is the file name its diagnostics give).
+pub fn registry_from_yaml(name: &str, yaml: &str) -> genai_registry::ResolvedRegistry {
+    genai_registry::RegistryLoader::new()
+        .load_files(vec![(std::path::PathBuf::from(name), yaml.to_string())])
+        .unwrap_or_else(|d| panic!("{}", d.render()))
+        .registry
+}
+
 pub fn validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
     V.get_or_init(|| Validator::new(registry()))
