@@ -521,6 +521,27 @@ fn streams_stay_bounded() {
 }
 
 #[test]
+fn the_most_expensive_traces_are_kept_in_the_order_they_came() {
+    let mut b = InsightsBuilder::new(InsightOptions {
+        max_traces_kept: 3,
+        ..InsightOptions::default()
+    });
+    let inputs = [5, 1, 9, 3, 7, 2, 8, 7, 4, 10, 6];
+    for (n, input) in inputs.iter().enumerate() {
+        let span = chat(n as u128 + 1, 1, None, "gpt-4o", [*input, 1, 0]);
+        b.add_trace(&[&span]);
+    }
+    let x = b.finish();
+    // 9 and 8 stay; 10 replaces the first 7 (the cheapest kept when it came); the later 7
+    // weighs no more than the cheapest kept then (7) and is dropped.
+    assert_eq!(
+        x.traces.iter().map(|t| t.usage.input).collect::<Vec<_>>(),
+        [9, 8, 10]
+    );
+    assert_eq!(x.traces_dropped, 8);
+}
+
+#[test]
 fn window_evicts_traces_whose_root_never_comes() {
     let mut window = TraceWindow::new(2, 1000);
     let mut done = Vec::new();

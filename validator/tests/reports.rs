@@ -192,3 +192,67 @@ fn snapshot_json() {
 fn snapshot_junit() {
     insta::assert_snapshot!(validator().validate(&agent_trace()).to_junit());
 }
+
+/// A report of more items than one batch of the JSON and JUnit writers (which format every
+/// other batch on a second thread), with names that need escaping in both.
+fn many_items() -> genai_validator::Report {
+    let names = [
+        "chat \"quoted\" \\ back",
+        "tab\tnew\nline\r\u{1}\u{1f}",
+        "<b>&amp;</b> 'x'",
+        "naïve \u{2028} ✓",
+    ];
+    let spans = (0..2600u64)
+        .map(|i| {
+            span_in(
+                u128::from(i / 4 + 1),
+                i + 1,
+                None,
+                names[(i % 4) as usize],
+                SpanKind::Client,
+                &chat_attrs(),
+            )
+        })
+        .collect();
+    validator().validate(&Telemetry {
+        spans,
+        ..Telemetry::default()
+    })
+}
+
+#[test]
+fn a_large_json_report_is_what_serde_json_writes_for_it() {
+    let report = many_items();
+    assert_eq!(report.spans.len(), 2600);
+    let by_serde = serde_json::to_string_pretty(&genai_validator::report::json::to_value(&report))
+        .expect("a JSON value prints");
+    assert_eq!(report.to_json(), format!("{by_serde}\n"));
+}
+
+#[test]
+fn a_large_junit_report_lists_every_item_once_in_order() {
+    let report = many_items();
+    let xml = report.to_junit();
+    let cases: Vec<&str> = xml
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<testcase "))
+        .collect();
+    assert_eq!(cases.len(), 2600);
+    for (n, case) in cases.iter().enumerate() {
+        let trace = format!("trace.{:032x}", n / 4 + 1);
+        assert!(case.contains(&trace), "case {n} is not of {trace}: {case}");
+    }
+    let expected = [
+        "chat &quot;quoted&quot; \\ back",
+        "tab\tnew\nline",
+        "&lt;b&gt;&amp;amp;&lt;/b&gt; &apos;x&apos;",
+        "naïve \u{2028} ✓",
+    ];
+    for (n, name) in expected.iter().enumerate() {
+        assert!(xml.contains(name), "{name:?} is not in the report");
+        // Item n has name n (a name with a line break goes on past its case's first line).
+        let first_line = name.split('\n').next().unwrap_or(name);
+        assert!(cases[n].contains(first_line), "case {n}: {}", cases[n]);
+    }
+    assert!(!xml.contains('\u{1}') && !xml.contains('\r'));
+}

@@ -46,7 +46,12 @@ impl AgentScope {
 
     /// The scope of the agent invocation `cx` runs in.
     pub fn of(cx: &Context) -> Option<Arc<AgentScope>> {
-        cx.get::<Current>().map(|c| c.0.clone())
+        Self::in_context(cx).cloned()
+    }
+
+    /// [`AgentScope::of`] by reference (no count of the scope's references touched).
+    pub(crate) fn in_context(cx: &Context) -> Option<&Arc<AgentScope>> {
+        cx.get::<Current>().map(|c| &c.0)
     }
 
     /// `cx` with this scope as the current agent invocation.

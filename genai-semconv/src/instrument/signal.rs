@@ -341,8 +341,8 @@ impl SpanStart {
             .as_mut()
             .and_then(|r| r.parent.take())
             .unwrap_or_else(Context::current);
-        if let Some(agent) = AgentScope::of(&parent) {
-            self.join(&agent);
+        if let Some(agent) = AgentScope::in_context(&parent) {
+            self.join(agent);
         }
         let builder = self.into_builder();
         let tracer = telemetry.tracer();

@@ -40,6 +40,8 @@ pub struct InsightsBuilder {
     metrics: MetricState,
     /// Per-trace working lists, kept between traces so a trace allocates none of them.
     scratch: Scratch,
+    /// The position of the cheapest trace in `out.traces` while it is full, once found.
+    cheapest: Option<usize>,
 }
 
 /// The per-span lists [`InsightsBuilder::add_trace`] works with, indexed by the span's
@@ -177,6 +179,7 @@ impl InsightsBuilder {
             prices: HashMap::new(),
             priced_keys: 0,
             scratch: Scratch::default(),
+            cheapest: None,
         }
     }
 
@@ -757,21 +760,27 @@ impl InsightsBuilder {
             let (cb, tb) = weight(b);
             ca.total_cmp(&cb).then(ta.cmp(&tb))
         };
-        if self.out.traces.len() < self.options.max_traces_kept {
-            self.out.traces.push(t);
+        let traces = &mut self.out.traces;
+        if traces.len() < self.options.max_traces_kept {
+            traces.push(t);
+            self.cheapest = None;
             return;
         }
         self.out.traces_dropped += 1;
-        if let Some((i, cheapest)) = self
-            .out
-            .traces
-            .iter()
-            .enumerate()
-            .min_by(|a, b| lighter(a.1, b.1))
-            && lighter(cheapest, &t).is_lt()
-        {
-            self.out.traces.remove(i);
-            self.out.traces.push(t);
+        // The cheapest kept trace is found again only when one is replaced: a trace that is
+        // not kept costs one comparison, not one per kept trace.
+        let cheapest = match self.cheapest {
+            Some(i) => i,
+            None => match traces.iter().enumerate().min_by(|a, b| lighter(a.1, b.1)) {
+                Some((i, _)) => i,
+                None => return,
+            },
+        };
+        self.cheapest = Some(cheapest);
+        if lighter(&traces[cheapest], &t).is_lt() {
+            traces.remove(cheapest);
+            traces.push(t);
+            self.cheapest = None;
         }
     }
 

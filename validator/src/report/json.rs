@@ -9,6 +9,8 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::{ItemReport, Report};
 
+mod pretty;
+
 struct Items<'a>(&'a [ItemReport]);
 
 impl Serialize for Items<'_> {
@@ -62,14 +64,18 @@ impl<T: std::fmt::Display> Serialize for Shown<'_, T> {
 struct Body<'a> {
     report: &'a Report,
     extra: &'a [(&'a str, &'a serde_json::Value)],
+    /// Whether the item lists are serialized (else they are left empty, for
+    /// [`write_entries`] to write).
+    items: bool,
 }
 
-impl Serialize for Body<'_> {
+impl<'a> Serialize for Body<'a> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.report;
         let levels = r.level_counts();
         let coverage = r.coverage();
         let validated = r.validated();
+        let items = |list: &'a [ItemReport]| Items(if self.items { list } else { &[] });
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("capture_content", &r.capture_content)?;
         let counts: serde_json::Map<String, serde_json::Value> = r
@@ -91,8 +97,8 @@ impl Serialize for Body<'_> {
         for (key, value) in self.extra {
             m.serialize_entry(key, value)?;
         }
-        m.serialize_entry("logs", &Items(&r.logs))?;
-        m.serialize_entry("metrics", &Items(&r.metrics))?;
+        m.serialize_entry("logs", &items(&r.logs))?;
+        m.serialize_entry("metrics", &items(&r.metrics))?;
         m.serialize_entry(
             "registry",
             &serde_json::json!({
@@ -101,7 +107,7 @@ impl Serialize for Body<'_> {
                 "version": r.registry.version,
             }),
         )?;
-        m.serialize_entry("spans", &Items(&r.spans))?;
+        m.serialize_entry("spans", &items(&r.spans))?;
         m.serialize_entry(
             "summary",
             &serde_json::json!({
@@ -135,20 +141,63 @@ pub fn write(
 
 /// Writes the report as pretty JSON with additional top-level entries (placed after
 /// `input_errors`, in the order given), as it is produced.
+///
+/// The text is what `serde_json`'s pretty printer writes for [`to_value`], byte for byte; the
+/// item lists (nearly all of a report's bytes) are written by [`pretty`] rather than through
+/// `serde`, which spent most of a large report's time escaping and copying small pieces.
 pub fn write_entries(
     report: &Report,
     out: &mut dyn Write,
     extra: &[(&str, &serde_json::Value)],
 ) -> io::Result<()> {
-    let mut w = io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut w, &Body { report, extra }).map_err(io::Error::from)?;
-    w.write_all(b"\n")?;
-    w.flush()
+    let mut w = pretty::Writer::new(out);
+    let body = serde_json::to_value(Body {
+        report,
+        extra: &[],
+        items: false,
+    })
+    .map_err(io::Error::from)?;
+    let serde_json::Value::Object(entries) = body else {
+        return Err(io::Error::other("the report is not a JSON object"));
+    };
+    w.raw(b"{");
+    let mut first = true;
+    let mut entry = |w: &mut pretty::Writer<'_>, key: &str| {
+        w.raw(if std::mem::take(&mut first) {
+            b"\n  "
+        } else {
+            b",\n  "
+        });
+        w.string(key);
+        w.raw(b": ");
+    };
+    for (key, value) in &entries {
+        if key == "logs" {
+            for (key, value) in extra {
+                entry(&mut w, key);
+                w.value(value, 1)?;
+            }
+        }
+        entry(&mut w, key);
+        match key.as_str() {
+            "logs" => w.items(&report.logs)?,
+            "metrics" => w.items(&report.metrics)?,
+            "spans" => w.items(&report.spans)?,
+            _ => w.value(value, 1)?,
+        }
+    }
+    w.raw(b"\n}\n");
+    w.finish()
 }
 
 /// The report as a JSON value (built whole: for small reports; prefer [`write()`]).
 pub fn to_value(report: &Report) -> serde_json::Value {
-    serde_json::to_value(Body { report, extra: &[] }).unwrap_or(serde_json::Value::Null)
+    serde_json::to_value(Body {
+        report,
+        extra: &[],
+        items: true,
+    })
+    .unwrap_or(serde_json::Value::Null)
 }
 
 /// The report as pretty-printed JSON.

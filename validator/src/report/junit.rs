@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use super::chunked::{Chunked, escape_into, hex_into};
 use super::{ItemReport, Report};
 use crate::finding::Level;
 
@@ -37,67 +38,114 @@ impl std::fmt::Display for Esc<'_> {
     }
 }
 
-fn suite(out: &mut dyn Write, name: &str, items: &[ItemReport]) -> io::Result<()> {
+/// Whether XML text changes byte `b` (markup characters, and the control characters XML
+/// cannot carry, which are dropped): as [`Esc`] does.
+fn xml_escaped(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || (b < 0x20 && b != b'\n' && b != b'\t')
+}
+
+/// What [`Esc`] writes for the escaped byte `b`.
+fn xml_replace(b: u8, out: &mut Vec<u8>) {
+    out.extend_from_slice(match b {
+        b'&' => b"&amp;",
+        b'<' => b"&lt;",
+        b'>' => b"&gt;",
+        b'"' => b"&quot;",
+        b'\'' => b"&apos;",
+        _ => b"",
+    });
+}
+
+/// `s` as XML text.
+fn text(out: &mut Vec<u8>, s: &str) {
+    escape_into(out, s, xml_escaped, xml_replace);
+}
+
+fn suite(out: &mut Chunked<'_>, name: &str, items: &[ItemReport]) -> io::Result<()> {
     let failures = items.iter().filter(|i| i.has_violations()).count();
-    writeln!(
-        out,
-        "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
-        items.len()
-    )?;
-    for i in items {
-        write!(out, "    <testcase classname=\"")?;
-        match (&i.trace_id, &i.definition) {
-            (Some(t), _) => write!(out, "trace.{t}")?,
-            (None, Some(d)) => write!(out, "{}", Esc(d))?,
-            (None, None) => write!(out, "{name}")?,
+    let mut n = itoa::Buffer::new();
+    out.raw(b"  <testsuite name=\"");
+    out.raw(name.as_bytes());
+    out.raw(b"\" tests=\"");
+    out.raw(n.format(items.len()).as_bytes());
+    out.raw(b"\" failures=\"");
+    out.raw(n.format(failures).as_bytes());
+    out.raw(b"\" errors=\"0\">\n");
+    out.batches(items, |batch, _, buf| {
+        for i in batch {
+            case(buf, name, i);
         }
-        let shown = if i.name.is_empty() {
-            "(unnamed)"
-        } else {
-            &i.name
-        };
-        write!(
-            out,
-            "\" name=\"{} → {}\"",
-            Esc(shown),
-            Esc(i.definition.as_deref().unwrap_or("(no definition)"))
-        )?;
-        if i.findings.is_empty() {
-            writeln!(out, "/>")?;
-            continue;
+    })?;
+    out.raw(b"  </testsuite>\n");
+    Ok(())
+}
+
+/// The test case of item `i` of suite `name`.
+fn case(out: &mut Vec<u8>, name: &str, i: &ItemReport) {
+    let raw = |out: &mut Vec<u8>, b: &[u8]| out.extend_from_slice(b);
+    raw(out, b"    <testcase classname=\"");
+    match (&i.trace_id, &i.definition) {
+        (Some(t), _) => {
+            raw(out, b"trace.");
+            hex_into(out, &t.to_bytes());
         }
-        writeln!(out, ">")?;
-        let violations = i
-            .findings
-            .iter()
-            .filter(|f| f.level == Level::Violation)
-            .count();
-        if let Some(first) = i.findings.iter().find(|f| f.level == Level::Violation) {
-            write!(
-                out,
-                "      <failure message=\"{violations} violation(s); first: {}\" type=\"{}\">",
-                Esc(&first.message),
-                first.id
-            )?;
-            let mut sep = "";
-            for f in i.findings.iter().filter(|f| f.level == Level::Violation) {
-                write!(out, "{sep}{}: {}", f.id, Esc(&f.message))?;
-                sep = "\n";
-            }
-            writeln!(out, "</failure>")?;
-        }
-        if i.findings.iter().any(|f| f.level != Level::Violation) {
-            write!(out, "      <system-out>")?;
-            let mut sep = "";
-            for f in i.findings.iter().filter(|f| f.level != Level::Violation) {
-                write!(out, "{sep}[{}] {}: {}", f.level, f.id, Esc(&f.message))?;
-                sep = "\n";
-            }
-            writeln!(out, "</system-out>")?;
-        }
-        writeln!(out, "    </testcase>")?;
+        (None, Some(d)) => text(out, d),
+        (None, None) => raw(out, name.as_bytes()),
     }
-    writeln!(out, "  </testsuite>")
+    let shown = if i.name.is_empty() {
+        "(unnamed)"
+    } else {
+        &i.name
+    };
+    raw(out, b"\" name=\"");
+    text(out, shown);
+    raw(out, " → ".as_bytes());
+    text(out, i.definition.as_deref().unwrap_or("(no definition)"));
+    raw(out, b"\"");
+    if i.findings.is_empty() {
+        raw(out, b"/>\n");
+        return;
+    }
+    raw(out, b">\n");
+    let violations = i
+        .findings
+        .iter()
+        .filter(|f| f.level == Level::Violation)
+        .count();
+    if let Some(first) = i.findings.iter().find(|f| f.level == Level::Violation) {
+        raw(out, b"      <failure message=\"");
+        raw(out, itoa::Buffer::new().format(violations).as_bytes());
+        raw(out, b" violation(s); first: ");
+        text(out, &first.message);
+        raw(out, b"\" type=\"");
+        raw(out, first.id.as_str().as_bytes());
+        raw(out, b"\">");
+        let mut sep: &[u8] = b"";
+        for f in i.findings.iter().filter(|f| f.level == Level::Violation) {
+            raw(out, sep);
+            raw(out, f.id.as_str().as_bytes());
+            raw(out, b": ");
+            text(out, &f.message);
+            sep = b"\n";
+        }
+        raw(out, b"</failure>\n");
+    }
+    if i.findings.iter().any(|f| f.level != Level::Violation) {
+        raw(out, b"      <system-out>");
+        let mut sep: &[u8] = b"";
+        for f in i.findings.iter().filter(|f| f.level != Level::Violation) {
+            raw(out, sep);
+            raw(out, b"[");
+            raw(out, f.level.as_str().as_bytes());
+            raw(out, b"] ");
+            raw(out, f.id.as_str().as_bytes());
+            raw(out, b": ");
+            text(out, &f.message);
+            sep = b"\n";
+        }
+        raw(out, b"</system-out>\n");
+    }
+    raw(out, b"    </testcase>\n");
 }
 
 /// Writes the report as JUnit XML.
@@ -108,38 +156,40 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// [`write()`], with more `<testsuite>` elements (e.g. the insights' suite) written as they are
 /// before the closing `</testsuites>`.
 pub fn write_with(report: &Report, out: &mut dyn Write, suites: &[&str]) -> io::Result<()> {
-    let mut out = io::BufWriter::with_capacity(1 << 16, out);
-    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    let mut out = Chunked::new(out);
     let total = report.listed();
     let failures = report.items().filter(|i| i.has_violations()).count();
-    writeln!(
-        out,
-        "<testsuites name=\"semconv conformance\" tests=\"{total}\" failures=\"{failures}\" errors=\"{}\">",
+    let _ = write!(
+        out.buf,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <testsuites name=\"semconv conformance\" tests=\"{total}\" failures=\"{failures}\" errors=\"{}\">\n",
         report.input_errors.len()
-    )?;
+    );
     suite(&mut out, "spans", &report.spans)?;
     suite(&mut out, "logs", &report.logs)?;
     suite(&mut out, "metrics", &report.metrics)?;
     if !report.input_errors.is_empty() {
-        writeln!(
-            out,
+        let _ = writeln!(
+            out.buf,
             "  <testsuite name=\"input\" tests=\"{0}\" failures=\"0\" errors=\"{0}\">",
             report.input_errors.len()
-        )?;
+        );
         for (n, e) in report.input_errors.iter().enumerate() {
-            writeln!(
-                out,
+            let _ = writeln!(
+                out.buf,
                 "    <testcase classname=\"input\" name=\"input error {n}\"><error message=\"{}\"/></testcase>",
                 Esc(e)
-            )?;
+            );
+            out.spill()?;
         }
-        writeln!(out, "  </testsuite>")?;
+        out.raw(b"  </testsuite>\n");
     }
     for suite in suites {
-        out.write_all(suite.as_bytes())?;
+        out.raw(suite.as_bytes());
+        out.spill()?;
     }
-    writeln!(out, "</testsuites>")?;
-    out.flush()
+    out.raw(b"</testsuites>\n");
+    out.finish()
 }
 
 /// Renders the report as JUnit XML (see [`write()`]).

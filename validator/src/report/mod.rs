@@ -1,6 +1,7 @@
 //! Reports: findings per span, log record and metric, counts per finding id, coverage of the
 //! registry's attributes; rendered as text ([`text`]), JSON ([`json`]) or JUnit XML ([`junit`]).
 
+mod chunked;
 pub mod json;
 pub mod junit;
 pub mod text;
