@@ -64,8 +64,12 @@ impl TokenPrices {
     /// the table lacks for a token kind the usage has is counted as zero: check
     /// [`TokenPrices::missing_for`].
     pub fn cost(&self, usage: &Usage) -> Cost {
+        // No tokens of a kind cost nothing (prices are finite), and need no tier looked up.
         let per = |p: Option<&Price>, n: u64| -> f64 {
-            p.map_or(0.0, |p| p.per_mtok(usage.input) * n as f64 / 1e6)
+            match p {
+                Some(p) if n > 0 => p.per_mtok(usage.input) * n as f64 / 1e6,
+                _ => 0.0,
+            }
         };
         let cached = usage.cache_read.saturating_add(usage.cache_write);
         let uncached = usage.input.saturating_sub(cached);

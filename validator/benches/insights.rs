@@ -59,10 +59,19 @@ fn span(i: u64) -> Span {
         ]
     };
     let trace = i / 8;
+    // Named as the definitions' templates name them (a misnamed span would add a
+    // `span_name_mismatch` finding, and its message, to every span's validation).
+    let name = if first {
+        "invoke_agent planner"
+    } else if i % 2 == 1 {
+        "chat gpt-4o"
+    } else {
+        "execute_tool search"
+    };
     let mut span = Span::new(
         TraceId::from(u128::from(trace + 1)),
         SpanId::from(i + 1),
-        Cow::Borrowed("span"),
+        Cow::Borrowed(name),
         if first {
             SpanKind::Internal
         } else {

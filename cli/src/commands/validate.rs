@@ -60,6 +60,29 @@ const DECODED_IN_FLIGHT: usize = 4;
 /// Runs the command: exit 0 without violations, 1 with violations, 2 when some input could
 /// not be read (what could be read is still validated and reported).
 pub fn run(args: Args) -> miette::Result<ExitCode> {
+    // Files are decoded on their own thread, request by request, while this one validates:
+    // only a few decoded requests are in memory at a time, and both cores work. Decoding
+    // starts first, while the registry loads. (Should this command end early, on a bad
+    // registry or configuration, the process ends with it.)
+    let (sender, requests) = std::sync::mpsc::sync_channel::<Decoded>(DECODED_IN_FLIGHT);
+    let files = args.files.clone();
+    let decoder = std::thread::Builder::new()
+        .name("semconv-decode".into())
+        .spawn(move || {
+            for path in &files {
+                let mut each = |t| {
+                    let _ = sender.send(Decoded::Request(t));
+                };
+                let errors = match stream_file_with(path, &LoadOptions::default(), &mut each) {
+                    Ok(errors) => errors,
+                    Err(e) => vec![e],
+                };
+                for e in errors {
+                    let _ = sender.send(Decoded::Error(e));
+                }
+            }
+        })
+        .map_err(|e| miette::miette!("cannot start the decoding thread: {e}"))?;
     let loaded = match args.registry.load_or_report(false, 2) {
         Ok(l) => l,
         Err(code) => return Ok(code),
@@ -86,44 +109,29 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     // The HTML report shows the telemetry itself, so it keeps what it validated (as the
     // report's own lists are bounded, so is the page's store).
     let mut kept = genai_validator::Telemetry::new();
-    // Files are decoded on their own thread, request by request, while this one validates:
-    // only a few decoded requests are in memory at a time, and both cores work.
-    let (sender, requests) = std::sync::mpsc::sync_channel::<Decoded>(DECODED_IN_FLIGHT);
-    std::thread::scope(|scope| {
-        let files = &args.files;
-        scope.spawn(move || {
-            for path in files {
-                let mut each = |t| {
-                    let _ = sender.send(Decoded::Request(t));
-                };
-                let errors = match stream_file_with(path, &LoadOptions::default(), &mut each) {
-                    Ok(errors) => errors,
-                    Err(e) => vec![e],
-                };
-                for e in errors {
-                    let _ = sender.send(Decoded::Error(e));
+    for decoded in requests {
+        match decoded {
+            Decoded::Request(mut t) => {
+                if args.format == Format::Html {
+                    insights.push(&mut session, &t);
+                    kept.append(&mut t);
+                } else {
+                    insights.push_owned(&mut session, t);
                 }
             }
-        });
-        for decoded in requests {
-            match decoded {
-                Decoded::Request(mut t) => {
-                    if args.format == Format::Html {
-                        insights.push(&mut session, &t);
-                        kept.append(&mut t);
-                    } else {
-                        insights.push_owned(&mut session, t);
-                    }
-                }
-                Decoded::Error(e) => {
-                    failed = true;
-                    let message = e.to_string();
-                    eprintln!("error: {}", genai_validator::printable(&message));
-                    session.input_error(message);
-                }
+            Decoded::Error(e) => {
+                failed = true;
+                let message = e.to_string();
+                eprintln!("error: {}", genai_validator::printable(&message));
+                session.input_error(message);
             }
         }
-    });
+    }
+    if decoder.join().is_err() {
+        return Err(miette::miette!(
+            "decoding the files failed (the decoding thread panicked)"
+        ));
+    }
     let report = session.finish();
     let insights = insights.finish();
     let text = args.report.text_options();
