@@ -1106,6 +1106,31 @@ impl<'de> Deserialize<'de> for JAttributes {
 
 struct JKeyValue(Key, Value);
 
+/// An attribute key, read in place when it has no escapes and made by [`super::keys`].
+struct KeyText(Key);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an attribute key (a string)")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<KeyText, E> {
+                Ok(KeyText(super::keys::key(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(super::keys::key(v)))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<KeyText, E> {
+                Ok(KeyText(super::keys::key_from(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(field_identifier, rename_all = "camelCase")]
 enum KeyValueField {
@@ -1124,12 +1149,12 @@ impl<'de> Deserialize<'de> for JKeyValue {
                 f.write_str("an OTLP KeyValue object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JKeyValue, A::Error> {
-                let mut key = String::new();
+                let mut key = None;
                 let mut value = Value::Empty;
                 while let Some(field) = map.next_key()? {
                     match field {
                         KeyValueField::Key => {
-                            key = map.next_value::<Option<String>>()?.unwrap_or_default();
+                            key = map.next_value::<Option<KeyText>>()?.map(|k| k.0);
                         }
                         KeyValueField::Value => {
                             value = map.next_value::<Option<JAnyValue>>()?.unwrap_or_default().0;
@@ -1139,7 +1164,10 @@ impl<'de> Deserialize<'de> for JKeyValue {
                         }
                     }
                 }
-                Ok(JKeyValue(Key::from(key), value))
+                Ok(JKeyValue(
+                    key.unwrap_or_else(|| Key::from_static_str("")),
+                    value,
+                ))
             }
         }
         d.deserialize_map(V)

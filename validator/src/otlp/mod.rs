@@ -15,6 +15,7 @@
 
 mod json;
 pub(crate) mod json_split;
+mod keys;
 mod limits;
 mod locate;
 mod protobuf;

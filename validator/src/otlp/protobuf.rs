@@ -15,7 +15,7 @@ use prost::Message;
 use super::{DecodeError, Signal, locate};
 use crate::telemetry::{
     Attributes, DataPoint, Event, ExponentialBuckets, ExponentialHistogramValue, HistogramValue,
-    Key, Link, LogRecord, Metric, MetricKind, Origin, PointValue, Quantile, Resource, Scope, Span,
+    Link, LogRecord, Metric, MetricKind, Origin, PointValue, Quantile, Resource, Scope, Span,
     SpanId, SpanKind, Status, SummaryValue, Telemetry, Temporality, TraceId, Value, non_empty,
 };
 
@@ -139,7 +139,7 @@ fn span_id(bytes: &[u8], field: impl FnOnce() -> String) -> Result<SpanId, Decod
 fn attributes(kvs: Vec<pc::KeyValue>) -> Attributes {
     Attributes(
         kvs.into_iter()
-            .map(|kv| (Key::from(kv.key), any_value(kv.value)))
+            .map(|kv| (super::keys::key_from(kv.key), any_value(kv.value)))
             .collect(),
     )
 }
