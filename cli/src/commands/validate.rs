@@ -63,7 +63,8 @@ pub fn run(args: Args) -> miette::Result<ExitCode> {
     // Files are decoded on their own thread, request by request, while this one validates:
     // only a few decoded requests are in memory at a time, and both cores work. Decoding
     // starts first, while the registry loads. (Should this command end early, on a bad
-    // registry or configuration, the process ends with it.)
+    // registry or configuration, the process ends with it; the files will have been opened
+    // and read from, which matters only for a FILE that is a pipe.)
     let (sender, requests) = std::sync::mpsc::sync_channel::<Decoded>(DECODED_IN_FLIGHT);
     let files = args.files.clone();
     let decoder = std::thread::Builder::new()

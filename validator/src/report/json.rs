@@ -171,8 +171,14 @@ pub fn write_entries(
         w.string(key);
         w.raw(b": ");
     };
+    // The keys come in `Body`'s order (which is also the sorted order `serde_json`'s map
+    // keeps without `preserve_order`; `body_keys_are_in_the_order_written` checks it); the
+    // extra entries go right after `input_errors`, written once even if a later key moved.
+    let mut extras = Some(extra);
     for (key, value) in &entries {
-        if key == "logs" {
+        if key.as_str() > "input_errors"
+            && let Some(extra) = extras.take()
+        {
             for (key, value) in extra {
                 entry(&mut w, key);
                 w.value(value, 1)?;
@@ -185,6 +191,10 @@ pub fn write_entries(
             "spans" => w.items(&report.spans)?,
             _ => w.value(value, 1)?,
         }
+    }
+    for (key, value) in extras.unwrap_or_default() {
+        entry(&mut w, key);
+        w.value(value, 1)?;
     }
     w.raw(b"\n}\n");
     w.finish()
@@ -205,4 +215,44 @@ pub fn render(report: &Report) -> String {
     let mut buf = Vec::new();
     let _ = write(report, &mut buf, None);
     String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// `write_entries` takes the order of its keys from `Body` through a JSON map: the order
+    /// `Body` writes them must be the one the map keeps.
+    #[test]
+    fn body_keys_are_in_the_order_written() {
+        let report = Report::empty(super::super::RegistryInfo::default(), false, Arc::from([]));
+        let value = serde_json::to_value(Body {
+            report: &report,
+            extra: &[],
+            items: false,
+        })
+        .expect("the body serializes");
+        let keys: Vec<&str> = value
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "capture_content",
+                "counts",
+                "coverage",
+                "input_errors",
+                "logs",
+                "metrics",
+                "registry",
+                "spans",
+                "summary"
+            ]
+        );
+    }
 }
