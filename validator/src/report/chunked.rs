@@ -57,8 +57,7 @@ impl<'w> Chunked<'w> {
         items: &[T],
         format: impl Fn(&[T], bool, &mut Vec<u8>) + Sync,
     ) -> io::Result<()> {
-        let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-        if items.len() <= BATCH || !two_cores {
+        if items.len() <= BATCH || !two_cores() {
             for (n, batch) in items.chunks(BATCH).enumerate() {
                 format(batch, n == 0, &mut self.buf);
                 self.spill()?;
@@ -107,7 +106,13 @@ impl<'w> Chunked<'w> {
 }
 
 /// Lowercase hexadecimal digits.
-pub(crate) const HEX: &[u8; 16] = b"0123456789abcdef";
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Whether the machine has a second core (asked once: the answer reads the system's files).
+fn two_cores() -> bool {
+    static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
+}
 
 /// Appends `bytes` as lowercase hexadecimal digits (as the trace and span ids' `Display`
 /// writes them).

@@ -20,45 +20,41 @@ impl std::fmt::Display for Esc<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = self.0;
         let mut last = 0;
-        for (i, c) in s.char_indices() {
-            let rep = match c {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&apos;",
-                c if (c as u32) < 0x20 && c != '\n' && c != '\t' => "",
-                _ => continue,
-            };
-            f.write_str(&s[last..i])?;
-            f.write_str(rep)?;
-            last = i + c.len_utf8();
+        // Every byte escaped is ASCII, so each slice ends on a character boundary.
+        for (i, b) in s.bytes().enumerate() {
+            if xml_escaped(b) {
+                f.write_str(&s[last..i])?;
+                f.write_str(xml_entity(b))?;
+                last = i + 1;
+            }
         }
         f.write_str(&s[last..])
     }
 }
 
-/// Whether XML text changes byte `b` (markup characters, and the control characters XML
-/// cannot carry, which are dropped): as [`Esc`] does.
+/// Whether XML text changes byte `b`: the markup characters, and the control characters XML
+/// cannot carry (dropped).
 fn xml_escaped(b: u8) -> bool {
     matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || (b < 0x20 && b != b'\n' && b != b'\t')
 }
 
-/// What [`Esc`] writes for the escaped byte `b`.
-fn xml_replace(b: u8, out: &mut Vec<u8>) {
-    out.extend_from_slice(match b {
-        b'&' => b"&amp;",
-        b'<' => b"&lt;",
-        b'>' => b"&gt;",
-        b'"' => b"&quot;",
-        b'\'' => b"&apos;",
-        _ => b"",
-    });
+/// What XML text holds instead of the escaped byte `b` (nothing for a control character).
+fn xml_entity(b: u8) -> &'static str {
+    match b {
+        b'&' => "&amp;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'"' => "&quot;",
+        b'\'' => "&apos;",
+        _ => "",
+    }
 }
 
 /// `s` as XML text.
 fn text(out: &mut Vec<u8>, s: &str) {
-    escape_into(out, s, xml_escaped, xml_replace);
+    escape_into(out, s, xml_escaped, |b, out| {
+        out.extend_from_slice(xml_entity(b).as_bytes());
+    });
 }
 
 fn suite(out: &mut Chunked<'_>, name: &str, items: &[ItemReport]) -> io::Result<()> {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::super::ItemReport;
-use super::super::chunked::{Chunked, HEX, escape_into, hex_into};
+use super::super::chunked::{Chunked, escape_into, hex_into};
 use crate::finding::Finding;
 
 /// The report's JSON writer: [`Json`] text through a [`Chunked`] buffer.
@@ -228,8 +228,7 @@ fn replace(b: u8, out: &mut Vec<u8>) {
         0x0c => out.extend_from_slice(b"\\f"),
         _ => {
             out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 15)]);
+            hex_into(out, &[b]);
         }
     }
 }
